@@ -97,6 +97,10 @@
  *                                nodeName; "" = unknown
  *           KSVC_BE_A_STATS      nest, read only (see Stats)
  *       KSVC_PORT_A_STATS        nest, read only (see Stats)
+ *       KSVC_PORT_A_NR_BACKENDS  u32, read only: backends in the set.  A
+ *                                dump leaves out BACKENDS of a service too
+ *                                large for one message; a doit GET of that
+ *                                one service always includes them.
  *   KSVC_SVC_A_CREATED           u64, read only: creation time, ns since
  *                                the Unix epoch (CLOCK_REALTIME)
  *   KSVC_SVC_A_PAD               padding for 64-bit attributes
@@ -230,6 +234,7 @@ enum ksvc_port_attr {
 	KSVC_PORT_A_TARGET_PORT,
 	KSVC_PORT_A_BACKENDS,
 	KSVC_PORT_A_STATS,
+	KSVC_PORT_A_NR_BACKENDS,
 	__KSVC_PORT_A_MAX
 };
 #define KSVC_PORT_A_MAX (__KSVC_PORT_A_MAX - 1)
