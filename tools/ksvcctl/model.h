@@ -44,6 +44,7 @@ struct m_port {
 	char *target_port_name;	/* named targetPort, or NULL */
 	struct loc loc;		/* the "- port:" list item */
 	struct loc port_loc, node_port_loc, target_port_loc;
+	struct loc name_loc;	/* the "name:" key; line 0 = absent */
 };
 
 struct m_backend {
@@ -81,6 +82,13 @@ struct m_service {
 	int sched;			/* KSVC_SCHED_*, from annotation */
 	struct m_port_backends *backends;	/* n_ports entries, resolve.c */
 	struct loc loc;			/* the document */
+	char *external_name;		/* spec.externalName, or NULL */
+	/*
+	 * Where fields were written (the key), for validate.c's messages;
+	 * line 0 = the field was absent.
+	 */
+	struct loc name_loc, ns_loc, type_loc, cluster_ip_loc, ports_loc;
+	struct loc etp_loc, affinity_cfg_loc, timeout_loc;
 };
 
 /* One endpoint of an EndpointSlice (or an Endpoints subset address). */
@@ -96,6 +104,7 @@ struct m_ep_port {
 	char *name;		/* "" when unnamed */
 	int proto;
 	int port;
+	struct loc loc;		/* the list item */
 };
 
 /*
@@ -112,6 +121,7 @@ struct m_slice {
 	struct m_ep_port *ports;
 	size_t n_ports;
 	struct loc loc;
+	struct loc name_loc, ns_loc;	/* line 0 = absent */
 };
 
 struct m_pod_port {
@@ -130,6 +140,7 @@ struct m_pod {
 	struct m_pod_port *ports;	/* containerPorts of all containers */
 	size_t n_ports;
 	struct loc loc;
+	struct loc name_loc, ns_loc;	/* line 0 = absent */
 };
 
 /* Everything read from one invocation's inputs (-f may repeat). */
@@ -140,6 +151,8 @@ struct model {
 	size_t n_slices;
 	struct m_pod *pods;
 	size_t n_pods;
+	char **files;		/* owned names that struct loc.file points to */
+	size_t n_files;
 };
 
 void model_free(struct model *m);
