@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/socket.h>
+#include <net/netlink.h>
+#include "backends.h"
+#include "compat.h"
+
+struct ksvc_beset *ksvc_beset_alloc(u32 n)
+{
+	struct ksvc_beset *bes;
+	u32 i;
+
+	bes = kvzalloc(struct_size(bes, be, n), GFP_KERNEL_ACCOUNT);
+	if (!bes)
+		return NULL;
+	bes->n = n;
+	for (i = 0; i < n; i++) {
+		bes->be[i].weight = 1;
+		bes->be[i].stats = ksvc_stats_alloc();
+		if (!bes->be[i].stats) {
+			ksvc_beset_free(bes);
+			return NULL;
+		}
+	}
+	return bes;
+}
+
+/* Only for a set no reader can reach any more. */
+void ksvc_beset_free(struct ksvc_beset *bes)
+{
+	u32 i;
+
+	if (!bes)
+		return;
+	for (i = 0; i < bes->n; i++)
+		if (!bes->be[i].moved)
+			ksvc_stats_free(bes->be[i].stats);
+	kvfree(bes);
+}
+
+static void free_rcu(struct rcu_head *head)
+{
+	ksvc_beset_free(container_of(head, struct ksvc_beset, rcu));
+}
+
+void ksvc_beset_free_rcu(struct ksvc_beset *bes)
+{
+	if (bes)
+		call_rcu(&bes->rcu, free_rcu);
+}
+
+static int cmp(const struct ksvc_backend *a, const struct ksvc_backend *b)
+{
+	int r = (int)a->family - (int)b->family;
+
+	if (r)
+		return r;
+	r = memcmp(&a->addr, &b->addr, sizeof(a->addr));
+	if (r)
+		return r;
+	return (int)ntohs(a->port) - (int)ntohs(b->port);
+}
+
+static int cmp_sort(const void *a, const void *b)
+{
+	return cmp(a, b);
+}
+
+int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack)
+{
+	u32 i;
+
+	sort(bes->be, bes->n, sizeof(bes->be[0]), cmp_sort, NULL);
+	for (i = 1; i < bes->n; i++) {
+		const struct ksvc_backend *b = &bes->be[i];
+
+		if (cmp(b - 1, b))
+			continue;
+		if (b->family == AF_INET)
+			ksvc_errmsg(extack, "duplicate backend %pI4:%u",
+				    &b->addr.ip, ntohs(b->port));
+		else
+			ksvc_errmsg(extack, "duplicate backend [%pI6c]:%u",
+				    &b->addr.in6, ntohs(b->port));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Give each backend of @bes that is also in @old the counters it had
+ * there; @undo gives them back.  Fresh counters of @bes were never seen by
+ * a reader yet, so they are freed at once.
+ */
+void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
+		      bool undo)
+{
+	u32 i = 0, j = 0;
+
+	if (!old || !bes)
+		return;
+	while (i < old->n && j < bes->n) {
+		struct ksvc_backend *o = &old->be[i], *b = &bes->be[j];
+		int r = cmp(o, b);
+
+		if (r < 0) {
+			i++;
+			continue;
+		}
+		if (r > 0) {
+			j++;
+			continue;
+		}
+		if (!undo && !o->moved) {
+			ksvc_stats_free(b->stats);
+			b->stats = o->stats;
+			o->moved = true;
+		} else if (undo && o->moved && b->stats == o->stats) {
+			b->stats = NULL;
+			o->moved = false;
+		}
+		i++;
+		j++;
+	}
+}
+
+/* Replace the whole backend set of @port; takes ownership of @bes. */
+int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,
+		      struct ksvc_beset *bes)
+{
+	struct ksvc_beset *old;
+
+	lockdep_assert_held(&kn->lock);
+	old = rcu_dereference_protected(port->bes, lockdep_is_held(&kn->lock));
+	ksvc_beset_carry(old, bes, false);
+	rcu_assign_pointer(port->bes, bes);
+	ksvc_beset_free_rcu(old);
+	return 0;
+}

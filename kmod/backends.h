@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Backend sets.  A set is sorted by (family, address, port) and free of
+ * duplicates, so two sets are compared by one merge walk: that is how
+ * counters follow a backend from an old set to its replacement.
+ */
+#ifndef _KSVC_BACKENDS_H
+#define _KSVC_BACKENDS_H
+
+#include "table.h"
+
+struct ksvc_beset *ksvc_beset_alloc(u32 n);
+void ksvc_beset_free(struct ksvc_beset *bes);
+void ksvc_beset_free_rcu(struct ksvc_beset *bes);
+int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack);
+void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
+		      bool undo);
+int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,
+		      struct ksvc_beset *bes);
+
+#endif

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ksvc: Kubernetes Services in the kernel.  Module init and exit only. */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include "netlink.h"
+#include "netns.h"
+
+static int __init ksvc_init(void)
+{
+	int err;
+
+	err = ksvc_netns_init();
+	if (err)
+		return err;
+	err = ksvc_nl_init();
+	if (err)
+		ksvc_netns_exit();
+	return err;
+}
+
+static void __exit ksvc_exit(void)
+{
+	ksvc_nl_exit();
+	ksvc_netns_exit();
+	/* Services, backend sets and configs are freed by RCU callbacks. */
+	rcu_barrier();
+}
+
+module_init(ksvc_init);
+module_exit(ksvc_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Kubernetes Services: in-kernel service tables and NAT");
+MODULE_ALIAS_GENL_FAMILY(KSVC_GENL_NAME);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KSVC_NETLINK_H
+#define _KSVC_NETLINK_H
+
+#include <net/genetlink.h>
+#include "table.h"
+
+extern struct genl_family ksvc_genl_family;
+extern const struct nla_policy ksvc_svc_policy[KSVC_SVC_A_MAX + 1];
+extern const struct nla_policy ksvc_addr_policy[KSVC_ADDR_A_MAX + 1];
+extern const struct nla_policy ksvc_port_policy[KSVC_PORT_A_MAX + 1];
+extern const struct nla_policy ksvc_be_policy[KSVC_BE_A_MAX + 1];
+extern const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1];
+
+int ksvc_nl_init(void);
+void ksvc_nl_exit(void);
+
+/* nl_svc.c */
+int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_svc_set(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info);
+
+/* Parsing helpers, exposed for the KUnit suites. */
+int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
+		   struct ksvc_svc **out, struct netlink_ext_ack *extack);
+int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,
+		    struct netlink_ext_ack *extack);
+int ksvc_parse_beset(const struct nlattr *attr, struct ksvc_beset **out,
+		     struct netlink_ext_ack *extack);
+int ksvc_nl_reply_svc(struct genl_info *info, struct ksvc_net *kn,
+		      struct ksvc_svc *svc);
+int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,
+		  struct ksvc_svc *svc, bool backends);
+
+/* nl_cfg.c */
+int ksvc_nl_cfg_get(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_cfg_set(struct sk_buff *skb, struct genl_info *info);
+
+#endif

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Service commands: attribute parsing, validation across attributes, replies. */
+#include <linux/in.h>
+#include <linux/socket.h>
+#include "backends.h"
+#include "compat.h"
+#include "netlink.h"
+#include "netns.h"
+
+#define AFFINITY_DEFAULT	10800	/* seconds, as Kubernetes */
+
+static int count_entries(const struct nlattr *list)
+{
+	const struct nlattr *a;
+	int rem, n = 0;
+
+	if (list)
+		nla_for_each_nested(a, list, rem)
+			n++;
+	return n;
+}
+
+static bool valid_label(const char *s)
+{
+	if (!*s || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!(islower(*s) || isdigit(*s) || *s == '-'))
+			return false;
+	return s[-1] != '-';
+}
+
+/* Address family and bytes from an IN or IN6 attribute, exactly one. */
+static int parse_inet(const struct nlattr *in, const struct nlattr *in6,
+		      const struct nlattr *nest, u8 *family,
+		      union nf_inet_addr *a, struct netlink_ext_ack *extack)
+{
+	memset(a, 0, sizeof(*a));
+	if (!!in == !!in6) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "need exactly one of an IPv4 and an IPv6 address");
+		return -EINVAL;
+	}
+	*family = in ? AF_INET : AF_INET6;
+	nla_memcpy(a, in ? in : in6, sizeof(*a));
+	return 0;
+}
+
+int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,
+		    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_ADDR_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, KSVC_ADDR_A_MAX, attr, ksvc_addr_policy,
+			       extack);
+	if (err)
+		return err;
+	a->kind = tb[KSVC_ADDR_A_KIND] ? nla_get_u8(tb[KSVC_ADDR_A_KIND]) : 0;
+	return parse_inet(tb[KSVC_ADDR_A_IN], tb[KSVC_ADDR_A_IN6], attr,
+			  &a->family, &a->a, extack);
+}
+
+static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
+		    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_BE_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, KSVC_BE_A_MAX, attr, ksvc_be_policy, extack);
+	if (err)
+		return err;
+	if (!tb[KSVC_BE_A_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "backend needs a port");
+		return -EINVAL;
+	}
+	be->port = htons(nla_get_u16(tb[KSVC_BE_A_PORT]));
+	if (tb[KSVC_BE_A_FLAGS]) {
+		be->flags = nla_get_u32(tb[KSVC_BE_A_FLAGS]);
+		if (be->flags & ~KSVC_BE_F_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_BE_A_FLAGS],
+					    "unknown backend flags");
+			return -EOPNOTSUPP;
+		}
+	}
+	if (tb[KSVC_BE_A_WEIGHT])
+		be->weight = nla_get_u16(tb[KSVC_BE_A_WEIGHT]);
+	if (tb[KSVC_BE_A_NODE_NAME])
+		nla_strscpy(be->node, tb[KSVC_BE_A_NODE_NAME], sizeof(be->node));
+	return parse_inet(tb[KSVC_BE_A_IN], tb[KSVC_BE_A_IN6], attr,
+			  &be->family, &be->addr, extack);
+}
+
+int ksvc_parse_beset(const struct nlattr *attr, struct ksvc_beset **out,
+		     struct netlink_ext_ack *extack)
+{
+	int n = count_entries(attr), i = 0, rem, err;
+	struct ksvc_beset *bes;
+	const struct nlattr *a;
+
+	if (n > ksvc_max_backends) {
+		ksvc_errmsg(extack, "%d backends: limit is %u (max_backends)",
+			    n, ksvc_max_backends);
+		return -ENOSPC;
+	}
+	bes = ksvc_beset_alloc(n);
+	if (!bes)
+		return -ENOMEM;
+	nla_for_each_nested(a, attr, rem) {
+		err = parse_be(a, &bes->be[i++], extack);
+		if (err)
+			goto err;
+	}
+	err = ksvc_beset_sort(bes, extack);
+	if (err)
+		goto err;
+	*out = bes;
+	return 0;
+err:
+	ksvc_beset_free(bes);
+	return err;
+}
+
+static int parse_proto(const struct nlattr *attr, u8 *proto,
+		       struct netlink_ext_ack *extack)
+{
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "port needs a protocol");
+		return -EINVAL;
+	}
+	*proto = nla_get_u8(attr);
+	if (*proto == IPPROTO_TCP || *proto == IPPROTO_UDP ||
+	    *proto == IPPROTO_SCTP)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol must be TCP, UDP or SCTP");
+	return -EINVAL;
+}
+
+/* The service port named by an entry: protocol and port, both required. */
+static int parse_port_id(struct nlattr **tb, const struct nlattr *attr,
+			 u8 *proto, u16 *port, struct netlink_ext_ack *extack)
+{
+	int err = parse_proto(tb[KSVC_PORT_A_PROTO], proto, extack);
+
+	if (err)
+		return err;
+	if (!tb[KSVC_PORT_A_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "port entry needs a port");
+		return -EINVAL;
+	}
+	*port = nla_get_u16(tb[KSVC_PORT_A_PORT]);
+	return 0;
+}
+
+static int check_node_port(const struct ksvc_cfg *cfg, u8 type, u16 np,
+			   const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	if (!np)
+		return 0;
+	if (type == KSVC_SVC_TYPE_CLUSTER_IP) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "nodePort may not be used when type is ClusterIP");
+		return -EINVAL;
+	}
+	if (np < cfg->np_min || np > cfg->np_max) {
+		ksvc_errmsg(extack, "nodePort %u is outside the range %u-%u",
+			    np, cfg->np_min, cfg->np_max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
+		      const struct nlattr *attr, struct ksvc_port *p,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
+	struct ksvc_beset *bes;
+	int err;
+
+	err = nla_parse_nested(tb, KSVC_PORT_A_MAX, attr, ksvc_port_policy,
+			       extack) ?:
+	      parse_port_id(tb, attr, &p->proto, &p->port, extack);
+	if (err)
+		return err;
+	if (tb[KSVC_PORT_A_NAME])
+		nla_strscpy(p->name, tb[KSVC_PORT_A_NAME], sizeof(p->name));
+	if (tb[KSVC_PORT_A_TARGET_PORT])
+		p->target_port = nla_get_u16(tb[KSVC_PORT_A_TARGET_PORT]);
+	if (tb[KSVC_PORT_A_NODE_PORT])
+		p->node_port = nla_get_u16(tb[KSVC_PORT_A_NODE_PORT]);
+	err = check_node_port(cfg, svc->type, p->node_port,
+			      tb[KSVC_PORT_A_NODE_PORT], extack);
+	if (err)
+		return err;
+	if (!tb[KSVC_PORT_A_BACKENDS]) {
+		p->keep_bes = true;
+		return 0;
+	}
+	err = ksvc_parse_beset(tb[KSVC_PORT_A_BACKENDS], &bes, extack);
+	if (err)
+		return err;
+	RCU_INIT_POINTER(p->bes, bes);
+	return 0;
+}
+
+static int parse_lists(struct ksvc_net *kn, struct nlattr **tb,
+		       struct ksvc_svc *svc, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem, i = 0, err;
+
+	if (tb[KSVC_SVC_A_ADDRS])
+		nla_for_each_nested(a, tb[KSVC_SVC_A_ADDRS], rem) {
+			err = ksvc_parse_addr(a, &svc->addrs[i], extack);
+			if (err)
+				return err;
+			if (!svc->addrs[i++].kind) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "address needs a kind");
+				return -EINVAL;
+			}
+		}
+	i = 0;
+	nla_for_each_nested(a, tb[KSVC_SVC_A_PORTS], rem) {
+		err = parse_port(ksvc_cfg_get(kn), svc, a, &svc->ports[i++],
+				 extack);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_name(struct nlattr **tb, const struct nlattr *attr,
+		      struct ksvc_name *n, struct netlink_ext_ack *extack)
+{
+	if (!tb[KSVC_SVC_A_NAMESPACE] || !tb[KSVC_SVC_A_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "service needs a namespace and a name");
+		return -EINVAL;
+	}
+	ksvc_name_set(n, nla_data(tb[KSVC_SVC_A_NAMESPACE]),
+		      nla_data(tb[KSVC_SVC_A_NAME]));
+	if (valid_label(n->ns) && valid_label(n->name))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "namespace and name must be DNS labels (a-z, 0-9, '-')");
+	return -EINVAL;
+}
+
+static void parse_scalars(struct nlattr **tb, struct ksvc_svc *svc)
+{
+	svc->type = nla_get_u8(tb[KSVC_SVC_A_TYPE]);
+	if (tb[KSVC_SVC_A_FLAGS])
+		svc->flags = nla_get_u32(tb[KSVC_SVC_A_FLAGS]);
+	if (tb[KSVC_SVC_A_SCHED])
+		svc->sched = nla_get_u8(tb[KSVC_SVC_A_SCHED]);
+	svc->affinity_timeout = AFFINITY_DEFAULT;
+	if (tb[KSVC_SVC_A_AFFINITY_TIMEOUT])
+		svc->affinity_timeout =
+			nla_get_u32(tb[KSVC_SVC_A_AFFINITY_TIMEOUT]);
+}
+
+static bool has_family(const struct ksvc_svc *svc, u8 family)
+{
+	u32 i;
+
+	for (i = 0; i < svc->naddrs; i++)
+		if (svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER &&
+		    (!family || svc->addrs[i].family == family))
+			return true;
+	return false;
+}
+
+/* Rules that span attributes: cluster addresses and backend families. */
+static int check_svc(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
+{
+	bool headless = svc->flags & KSVC_SVC_F_HEADLESS;
+	u32 i, j;
+
+	if (headless == has_family(svc, 0)) {
+		if (headless)
+			NL_SET_ERR_MSG(extack, "a headless service has no cluster address");
+		else
+			NL_SET_ERR_MSG(extack, "a cluster address is required");
+		return -EINVAL;
+	}
+	for (i = 0; i < svc->nports && !headless; i++) {
+		struct ksvc_beset *bes =
+			rcu_dereference_protected(svc->ports[i].bes, true);
+
+		for (j = 0; bes && j < bes->n; j++)
+			if (!has_family(svc, bes->be[j].family)) {
+				NL_SET_ERR_MSG(extack,
+					       "backend address family matches no cluster address");
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+static int check_required(struct nlattr **tb, const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	int nports = count_entries(tb[KSVC_SVC_A_PORTS]);
+
+	if (!tb[KSVC_SVC_A_TYPE] || !nports) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "service needs a type and a port");
+		return -EINVAL;
+	}
+	if (tb[KSVC_SVC_A_FLAGS] &&
+	    nla_get_u32(tb[KSVC_SVC_A_FLAGS]) & ~KSVC_SVC_F_ALL) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_SVC_A_FLAGS],
+				    "unknown service flags");
+		return -EOPNOTSUPP;
+	}
+	if (nports > KSVC_MAX_PORTS ||
+	    count_entries(tb[KSVC_SVC_A_ADDRS]) > KSVC_MAX_ADDRS) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "too many ports or addresses");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Build an unpublished service from a KSVC_A_SERVICE nest. */
+int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
+		   struct ksvc_svc **out, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
+	struct ksvc_svc *svc;
+	struct ksvc_name name;
+	int err;
+
+	err = nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
+			       extack) ?:
+	      parse_name(tb, attr, &name, extack) ?:
+	      check_required(tb, attr, extack);
+	if (err)
+		return err;
+	svc = ksvc_svc_alloc(count_entries(tb[KSVC_SVC_A_ADDRS]),
+			     count_entries(tb[KSVC_SVC_A_PORTS]));
+	if (!svc)
+		return -ENOMEM;
+	svc->key = name;
+	parse_scalars(tb, svc);
+	err = parse_lists(kn, tb, svc, extack) ?:
+	      check_svc(svc, extack) ?:
+	      ksvc_svc_build_fe(svc, extack);
+	if (err) {
+		ksvc_svc_free(svc);
+		return err;
+	}
+	*out = svc;
+	return 0;
+}
+
+static int need(struct genl_info *info, int type)
+{
+	if (info->attrs[type])
+		return 0;
+	NL_SET_ERR_MSG(info->extack, "missing KSVC_A_SERVICE");
+	return -EINVAL;
+}
+
+/* The service named by the request's KSVC_A_SERVICE; caller holds the lock. */
+static int find_named(struct ksvc_net *kn, struct genl_info *info,
+		      struct ksvc_svc **svc)
+{
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
+	const struct nlattr *attr = info->attrs[KSVC_A_SERVICE];
+	struct ksvc_name name;
+	int err;
+
+	err = need(info, KSVC_A_SERVICE) ?:
+	      nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
+			       info->extack) ?:
+	      parse_name(tb, attr, &name, info->extack);
+	if (err)
+		return err;
+	*svc = ksvc_svc_find(kn, &name);
+	if (*svc)
+		return 0;
+	ksvc_errmsg(info->extack, "service %s/%s not found", name.ns, name.name);
+	return -ENOENT;
+}
+
+static int svc_write(struct genl_info *info, bool create)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_svc *svc, *old;
+	int err = need(info, KSVC_A_SERVICE);
+
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	err = ksvc_parse_svc(kn, info->attrs[KSVC_A_SERVICE], &svc,
+			     info->extack);
+	if (err)
+		goto out;
+	old = ksvc_svc_find(kn, &svc->key);
+	if (create) {
+		err = ksvc_svc_add(kn, svc, info->extack);
+	} else if (!old) {
+		ksvc_errmsg(info->extack, "service %s/%s not found",
+			    svc->key.ns, svc->key.name);
+		ksvc_svc_free(svc);
+		err = -ENOENT;
+	} else {
+		err = ksvc_svc_replace(kn, old, svc, info->extack);
+	}
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return svc_write(info, true);
+}
+
+int ksvc_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return svc_write(info, false);
+}
+
+int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_svc *svc;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = find_named(kn, info, &svc);
+	if (!err)
+		ksvc_svc_del(kn, svc);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1] = {};
+	const struct nlattr *attr = info->attrs[KSVC_A_SERVICE];
+	int err = 0;
+
+	if (attr)
+		err = nla_parse_nested(tb, KSVC_SVC_A_MAX, attr,
+				       ksvc_svc_policy, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	ksvc_flush(kn, tb[KSVC_SVC_A_NAMESPACE] ?
+		   nla_data(tb[KSVC_SVC_A_NAMESPACE]) : NULL);
+	mutex_unlock(&kn->lock);
+	return 0;
+}
+
+struct be_update {
+	struct ksvc_port *port;
+	struct ksvc_beset *bes;
+};
+
+static int parse_update(struct ksvc_svc *svc, const struct nlattr *attr,
+			struct be_update *u, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
+	u16 port;
+	u8 proto;
+	int err;
+
+	err = nla_parse_nested(tb, KSVC_PORT_A_MAX, attr, ksvc_port_policy,
+			       extack) ?:
+	      parse_port_id(tb, attr, &proto, &port, extack);
+	if (err)
+		return err;
+	u->port = ksvc_port_find(svc, proto, port);
+	if (!u->port) {
+		ksvc_errmsg(extack, "service %s/%s has no port %u", svc->key.ns,
+			    svc->key.name, port);
+		return -ENOENT;
+	}
+	if (!tb[KSVC_PORT_A_BACKENDS]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "port entry needs BACKENDS");
+		return -EINVAL;
+	}
+	return ksvc_parse_beset(tb[KSVC_PORT_A_BACKENDS], &u->bes, extack);
+}
+
+/* Check every port's new set, then swap them all: all or nothing. */
+static int update_backends(struct ksvc_net *kn, struct ksvc_svc *svc,
+			   const struct nlattr *ports,
+			   struct netlink_ext_ack *extack)
+{
+	struct be_update u[KSVC_MAX_PORTS] = {};
+	int n = 0, i, rem, err = 0;
+	const struct nlattr *a;
+
+	nla_for_each_nested(a, ports, rem) {
+		if (n == KSVC_MAX_PORTS) {
+			err = -EINVAL;
+			NL_SET_ERR_MSG(extack, "too many ports");
+			break;
+		}
+		err = parse_update(svc, a, &u[n], extack);
+		if (err)
+			break;
+		n++;
+	}
+	for (i = 0; i < n && !err && !(svc->flags & KSVC_SVC_F_HEADLESS); i++) {
+		u32 j;
+
+		for (j = 0; j < u[i].bes->n && !err; j++)
+			if (!has_family(svc, u[i].bes->be[j].family)) {
+				NL_SET_ERR_MSG(extack,
+					       "backend address family matches no cluster address");
+				err = -EINVAL;
+			}
+	}
+	for (i = 0; i < n; i++) {
+		if (err)
+			ksvc_beset_free(u[i].bes);
+		else
+			ksvc_backends_set(kn, u[i].port, u[i].bes);
+	}
+	return err;
+}
+
+int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
+	struct ksvc_svc *svc;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = find_named(kn, info, &svc);
+	if (err)
+		goto out;
+	nla_parse_nested(tb, KSVC_SVC_A_MAX, info->attrs[KSVC_A_SERVICE],
+			 ksvc_svc_policy, NULL);
+	if (!tb[KSVC_SVC_A_PORTS]) {
+		NL_SET_ERR_MSG(info->extack, "missing KSVC_SVC_A_PORTS");
+		err = -EINVAL;
+		goto out;
+	}
+	err = update_backends(kn, svc, tb[KSVC_SVC_A_PORTS], info->extack);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int ksvc_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_svc *svc;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = find_named(kn, info, &svc);
+	if (!err)
+		err = ksvc_nl_reply_svc(info, kn, svc);
+	mutex_unlock(&kn->lock);
+	return err;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Service tables of one network namespace.
+ *
+ * Writers (netlink commands) hold ksvc_net.lock.  The packet path looks up
+ * frontends under rcu_read_lock() only: a frontend points at a service port,
+ * the port at its backend set.  Every object a reader can reach is freed
+ * after a grace period.  An update never edits a published object: it
+ * builds a new service or backend set and swaps the pointers.
+ */
+#ifndef _KSVC_TABLE_H
+#define _KSVC_TABLE_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable.h>
+#include <linux/xarray.h>
+#include <linux/ksvc.h>
+#include "stats.h"
+
+struct netlink_ext_ack;
+
+struct ksvc_backend {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 family;		/* AF_INET or AF_INET6 */
+	bool moved;		/* stats now owned by a newer set */
+	u32 flags;		/* KSVC_BE_F_* */
+	u16 weight;
+	char node[KSVC_NAME_MAX];
+	struct ksvc_stats __percpu *stats;
+};
+
+/* Immutable once published; replaced as a whole (copy-on-write). */
+struct ksvc_beset {
+	struct rcu_head rcu;
+	u32 n;
+	struct ksvc_backend be[];
+};
+
+struct ksvc_svc;
+
+struct ksvc_port {
+	struct ksvc_svc *svc;
+	struct ksvc_beset __rcu *bes;
+	struct ksvc_stats __percpu *stats;
+	bool keep_bes;		/* SVC_SET without BACKENDS: inherit them */
+	bool moved_bes;		/* bes now owned by a newer service */
+	bool moved_stats;	/* stats now owned by a newer service */
+	u8 proto;
+	u16 port, node_port, target_port;
+	char name[KSVC_NAME_MAX];
+};
+
+struct ksvc_addr {
+	u8 kind;		/* enum ksvc_addr_kind */
+	u8 family;
+	union nf_inet_addr a;
+};
+
+/*
+ * A frontend key: family/addr/proto/port for cluster, external and
+ * load-balancer addresses; family 0 and a zero address for a nodePort,
+ * which answers on every node address.
+ */
+struct ksvc_fe_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 proto;
+	u8 family;
+};
+
+struct ksvc_fe {
+	struct rhash_head node;
+	struct ksvc_fe_key key;
+	struct ksvc_port *port;
+};
+
+struct ksvc_name {
+	char ns[KSVC_NAME_MAX];
+	char name[KSVC_NAME_MAX];
+};
+
+struct ksvc_svc {
+	struct rhash_head node;	/* in ksvc_net.names */
+	struct ksvc_name key;	/* zero padded: hashed and compared whole */
+	struct rcu_head rcu;
+	u32 id;			/* index in ksvc_net.svcs, kept by SVC_SET */
+	u8 type, sched;
+	u32 flags;
+	u32 affinity_timeout;
+	u64 created;		/* ns since the epoch */
+	u32 naddrs, nports, nfe;
+	struct ksvc_addr *addrs;
+	struct ksvc_port *ports;
+	struct ksvc_fe *fe;
+};
+
+struct ksvc_cfg {
+	struct rcu_head rcu;
+	u16 np_min, np_max;
+	u32 flags;
+	char node[KSVC_NAME_MAX];
+	u32 naddrs;
+	struct ksvc_addr addrs[];
+};
+
+struct ksvc_net {
+	struct mutex lock;	/* serialises every writer of this netns */
+	struct rhashtable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
+	struct rhashtable names;	/* ksvc_svc by ksvc_name */
+	struct xarray svcs;	/* ksvc_svc by id: resumable dumps */
+	u32 next_id;
+	u32 nsvc;
+	struct ksvc_cfg __rcu *cfg;
+};
+
+extern unsigned int ksvc_max_services;
+extern unsigned int ksvc_max_backends;
+
+int ksvc_net_init(struct ksvc_net *kn);
+void ksvc_net_destroy(struct ksvc_net *kn);
+
+struct ksvc_svc *ksvc_svc_alloc(u32 naddrs, u32 nports);
+void ksvc_svc_free(struct ksvc_svc *svc);
+int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack);
+
+struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n);
+int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
+		 struct netlink_ext_ack *extack);
+int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *old,
+		     struct ksvc_svc *svc, struct netlink_ext_ack *extack);
+void ksvc_svc_del(struct ksvc_net *kn, struct ksvc_svc *svc);
+void ksvc_flush(struct ksvc_net *kn, const char *ns);
+
+struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
+			      const struct ksvc_fe_key *key);
+struct ksvc_port *ksvc_port_find(struct ksvc_svc *svc, u8 proto, u16 port);
+
+struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);
+void ksvc_cfg_swap(struct ksvc_net *kn, struct ksvc_cfg *cfg);
+
+void ksvc_name_set(struct ksvc_name *n, const char *ns, const char *name);
+void ksvc_fe_key_str(const struct ksvc_fe_key *k, char *buf, size_t len);
+
+#endif
