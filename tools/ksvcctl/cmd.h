@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The verbs, and the helpers main.c gives them so that every verb
+ * reports usage errors the same way (kubectl's wording, exit status 1).
+ */
+#ifndef KSVCCTL_CMD_H
+#define KSVCCTL_CMD_H
+
+#include <stdbool.h>
+
+/* Each verb gets argv[0] = its own name; returns the exit status. */
+int cmd_apply(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+
+/* "error: ..." and a pointer to "ksvcctl VERB --help"; returns 1. */
+int usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report what getopt_long() refused (@opt is '?' or ':'); returns 1. */
+int opt_error(const char *verb, char **argv, int opt);
+
+/* "service", "services" or "svc". */
+bool is_service_resource(const char *arg);
+
+#define KSVCCTL_DEFAULT_NS	"default"
+
+#endif

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksvcctl delete: by the files that created the services, or by name.
+ * A missing service is an error (as in kubectl) but does not stop the
+ * others from being deleted.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "load.h"
+#include "nl.h"
+#include "svc_req.h"
+
+static const char usage[] =
+	"Usage: ksvcctl delete -f FILE|DIR|- [-f ...]\n"
+	"       ksvcctl delete service|svc|services NAME... [-n NAMESPACE]\n"
+	"\n"
+	"Delete services from the kernel.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --filename=PATH     delete the Services this YAML describes; repeatable\n"
+	"  -n, --namespace=NS      namespace of the NAMEs (default \"default\")\n"
+	"      --ignore-not-found  a missing service is not an error\n"
+	"  -h, --help              show this help\n";
+
+enum { OPT_IGNORE_NOT_FOUND = 256 };
+
+static const struct option opts[] = {
+	{ "filename", required_argument, NULL, 'f' },
+	{ "namespace", required_argument, NULL, 'n' },
+	{ "ignore-not-found", no_argument, NULL, OPT_IGNORE_NOT_FOUND },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+struct del_args {
+	char **paths;
+	size_t n_paths;
+	const char *ns;
+	char **names;
+	size_t n_names;
+	bool ignore_not_found;
+};
+
+static int delete_one(const struct del_args *a, const char *ns,
+		      const char *name)
+{
+	char ctx[160];
+	int err = req_svc_del(ns, name);
+
+	if (!err) {
+		printf("service \"%s\" deleted\n", name);
+		return 0;
+	}
+	if (err == -ENOENT) {
+		if (a->ignore_not_found)
+			return 0;
+		fprintf(stderr, "Error from server (NotFound): services \"%s\" not found\n",
+			name);
+		return -1;
+	}
+	snprintf(ctx, sizeof(ctx), "service %s/%s", ns, name);
+	ksvc_nl_perror(ctx, err);
+	return -1;
+}
+
+static int delete_names(const struct del_args *a)
+{
+	int ret = 0;
+	size_t i;
+
+	if (ksvc_nl_open() < 0)
+		return 1;
+	for (i = 0; i < a->n_names; i++)
+		if (delete_one(a, a->ns, a->names[i]))
+			ret = 1;
+	return ret;
+}
+
+static int delete_model(const struct del_args *a, const struct model *m)
+{
+	const struct m_service *s;
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < m->n_svcs; i++) {
+		s = &m->svcs[i];
+		if (s->type == M_EXTERNAL_NAME) {
+			printf("service/%s skipped (ExternalName is not proxied)\n",
+			       s->name);
+			continue;
+		}
+		if (ksvc_nl_open() < 0)
+			return 1;
+		if (delete_one(a, s->ns, s->name))
+			ret = 1;
+	}
+	return ret;
+}
+
+static int delete_files(const struct del_args *a)
+{
+	struct model m = { 0 };
+	int ret = model_load(a->paths, a->n_paths, &m) < 0 ? 1 :
+		  delete_model(a, &m);
+
+	model_free(&m);
+	return ret;
+}
+
+static int parse_opts(int argc, char **argv, struct del_args *a)
+{
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			a->paths[a->n_paths++] = optarg;
+			break;
+		case 'n':
+			a->ns = optarg;
+			break;
+		case OPT_IGNORE_NOT_FOUND:
+			a->ignore_not_found = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return opt_error("delete", argv, c);
+		}
+	}
+	return -1;
+}
+
+/* What is left after the options: "service NAME..." or nothing with -f. */
+static int parse_args(int argc, char **argv, struct del_args *a)
+{
+	if (a->n_paths && optind < argc)
+		return usage_error("delete", "specify either -f or service NAME..., not both");
+	if (a->n_paths && a->ns)
+		return usage_error("delete", "-n cannot be used with -f: the YAML names the namespace");
+	if (a->n_paths)
+		return -1;
+	if (optind >= argc)
+		return usage_error("delete", "You must provide one or more resources by argument or filename.");
+	if (!is_service_resource(argv[optind]))
+		return usage_error("delete", "the server doesn't have a resource type \"%s\"",
+				   argv[optind]);
+	a->names = &argv[optind + 1];
+	a->n_names = argc - optind - 1;
+	if (!a->n_names)
+		return usage_error("delete", "resource(s) were provided, but no name was specified");
+	if (!a->ns)
+		a->ns = KSVCCTL_DEFAULT_NS;
+	return -1;
+}
+
+int cmd_delete(int argc, char **argv)
+{
+	struct del_args a = { .paths = calloc(argc, sizeof(char *)) };
+	int ret;
+
+	if (!a.paths)
+		return 1;
+	ret = parse_opts(argc, argv, &a);
+	if (ret < 0)
+		ret = parse_args(argc, argv, &a);
+	if (ret < 0)
+		ret = a.n_paths ? delete_files(&a) : delete_names(&a);
+	free(a.paths);
+	return ret;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Model service -> KSVC_A_SERVICE, exactly as include/uapi/linux/ksvc.h
+ * lays it out.  Every put is checked: a message that silently lost an
+ * attribute would program the kernel with half a service.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netlink/attr.h>
+
+#include "nl_svc.h"
+
+#define NA(len)	((size_t)nla_total_size(len))
+
+static size_t str_size(const char *s)
+{
+	return NA(s ? strlen(s) + 1 : 1);
+}
+
+static size_t backend_size(const struct m_backend *b)
+{
+	return NA(0) + NA(16) + NA(2) + NA(4) + NA(2) + str_size(b->node_name);
+}
+
+static size_t port_size(const struct m_port *p, const struct m_port_backends *pb)
+{
+	size_t i, n = NA(0) + str_size(p->name) + NA(1) + 3 * NA(2) + NA(0);
+
+	for (i = 0; pb && pb->known && i < pb->n; i++)
+		n += backend_size(&pb->be[i]);
+	return n;
+}
+
+size_t ksvc_svc_size(const struct m_service *s)
+{
+	size_t i, addrs = s->n_cluster_ips + s->n_external_ips + s->n_lb_ingress;
+	size_t n = NA(0) + str_size(s->ns) + str_size(s->name) + NA(1) + NA(4) +
+		   NA(1) + NA(4) + NA(0) + addrs * (NA(0) + NA(1) + NA(16)) + NA(0);
+
+	for (i = 0; i < s->n_ports; i++)
+		n += port_size(&s->ports[i], s->backends ? &s->backends[i] : NULL);
+	return n;
+}
+
+static int put_ip(struct nl_msg *msg, int a4, int a6, const struct m_addr *a)
+{
+	if (a->family == AF_INET6)
+		return nla_put(msg, a6, 16, a->a);
+	return nla_put(msg, a4, 4, a->a);
+}
+
+static int put_addrs(struct nl_msg *msg, uint8_t kind, const struct m_addr *a,
+		     size_t n)
+{
+	struct nlattr *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
+		if (!e || nla_put_u8(msg, KSVC_ADDR_A_KIND, kind) ||
+		    put_ip(msg, KSVC_ADDR_A_IN, KSVC_ADDR_A_IN6, &a[i]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, e);
+	}
+	return 0;
+}
+
+static int put_svc_addrs(struct nl_msg *msg, const struct m_service *s)
+{
+	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_ADDRS);
+
+	/* Always present, even empty: SVC_SET replaces the whole service. */
+	if (!n ||
+	    put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ||
+	    put_addrs(msg, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips) ||
+	    put_addrs(msg, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+static int put_backend(struct nl_msg *msg, const struct m_backend *b)
+{
+	struct nlattr *e = nla_nest_start(msg, KSVC_BE_A_ENTRY);
+
+	if (!e || put_ip(msg, KSVC_BE_A_IN, KSVC_BE_A_IN6, &b->addr) ||
+	    nla_put_u16(msg, KSVC_BE_A_PORT, b->port) ||
+	    nla_put_u32(msg, KSVC_BE_A_FLAGS, b->flags))
+		return -EMSGSIZE;
+	if (b->weight > 0 && nla_put_u16(msg, KSVC_BE_A_WEIGHT, b->weight))
+		return -EMSGSIZE;
+	if (b->node_name && b->node_name[0] &&
+	    nla_put_string(msg, KSVC_BE_A_NODE_NAME, b->node_name))
+		return -EMSGSIZE;
+	nla_nest_end(msg, e);
+	return 0;
+}
+
+/* An absent nest keeps the kernel's backends; an empty one clears them. */
+static int put_backends(struct nl_msg *msg, const struct m_port_backends *pb)
+{
+	struct nlattr *n;
+	size_t i;
+
+	if (!pb || !pb->known)
+		return 0;
+	n = nla_nest_start(msg, KSVC_PORT_A_BACKENDS);
+	if (!n)
+		return -EMSGSIZE;
+	for (i = 0; i < pb->n; i++)
+		if (put_backend(msg, &pb->be[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+static int put_port(struct nl_msg *msg, const struct m_port *p,
+		    const struct m_port_backends *pb)
+{
+	struct nlattr *e = nla_nest_start(msg, KSVC_PORT_A_ENTRY);
+
+	if (!e || nla_put_string(msg, KSVC_PORT_A_NAME, p->name ? p->name : "") ||
+	    nla_put_u8(msg, KSVC_PORT_A_PROTO, p->proto) ||
+	    nla_put_u16(msg, KSVC_PORT_A_PORT, p->port))
+		return -EMSGSIZE;
+	if (p->node_port && nla_put_u16(msg, KSVC_PORT_A_NODE_PORT, p->node_port))
+		return -EMSGSIZE;
+	if (p->target_port &&
+	    nla_put_u16(msg, KSVC_PORT_A_TARGET_PORT, p->target_port))
+		return -EMSGSIZE;
+	if (put_backends(msg, pb))
+		return -EMSGSIZE;
+	nla_nest_end(msg, e);
+	return 0;
+}
+
+static int put_ports(struct nl_msg *msg, const struct m_service *s)
+{
+	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_PORTS);
+	size_t i;
+
+	if (!n)
+		return -EMSGSIZE;
+	for (i = 0; i < s->n_ports; i++)
+		if (put_port(msg, &s->ports[i], s->backends ? &s->backends[i] : NULL))
+			return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+static uint32_t svc_flags(const struct m_service *s)
+{
+	return (s->headless ? KSVC_SVC_F_HEADLESS : 0) |
+	       (s->affinity_client_ip ? KSVC_SVC_F_AFFINITY : 0) |
+	       (s->etp_local ? KSVC_SVC_F_ETP_LOCAL : 0) |
+	       (s->itp_local ? KSVC_SVC_F_ITP_LOCAL : 0);
+}
+
+static int put_svc_scalars(struct nl_msg *msg, const struct m_service *s)
+{
+	if (nla_put_string(msg, KSVC_SVC_A_NAMESPACE, s->ns) ||
+	    nla_put_string(msg, KSVC_SVC_A_NAME, s->name) ||
+	    nla_put_u8(msg, KSVC_SVC_A_TYPE, s->type) ||
+	    nla_put_u32(msg, KSVC_SVC_A_FLAGS, svc_flags(s)) ||
+	    nla_put_u8(msg, KSVC_SVC_A_SCHED, s->sched))
+		return -EMSGSIZE;
+	/* The timeout means nothing without affinity; absent = 10800. */
+	if (s->affinity_client_ip && s->affinity_timeout &&
+	    nla_put_u32(msg, KSVC_SVC_A_AFFINITY_TIMEOUT, s->affinity_timeout))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
+{
+	struct nlattr *n;
+
+	if (s->type < M_CLUSTER_IP || s->type > M_LOAD_BALANCER)
+		return -EINVAL;		/* ExternalName is never sent */
+	n = nla_nest_start(msg, KSVC_A_SERVICE);
+	if (!n || put_svc_scalars(msg, s) || put_svc_addrs(msg, s) ||
+	    put_ports(msg, s))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
+{
+	struct nlattr *n = nla_nest_start(msg, KSVC_A_SERVICE);
+
+	if (!n || nla_put_string(msg, KSVC_SVC_A_NAMESPACE, ns))
+		return -EMSGSIZE;
+	if (name && nla_put_string(msg, KSVC_SVC_A_NAME, name))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}

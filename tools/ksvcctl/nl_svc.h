@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KSVC_A_SERVICE both ways: a model service becomes the nest that
+ * SVC_NEW/SVC_SET carry; a SVC_GET reply becomes a struct ksvc_svc,
+ * which holds only what "get" prints (backends are counted, not kept).
+ */
+#ifndef KSVCCTL_NL_SVC_H
+#define KSVCCTL_NL_SVC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netlink/msg.h>
+#include <linux/ksvc.h>
+
+#include "model.h"
+
+struct ksvc_stats {
+	uint64_t conns, packets, bytes;
+};
+
+struct ksvc_addr {
+	uint8_t kind;		/* enum ksvc_addr_kind */
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t a[16];		/* network order */
+};
+
+struct ksvc_port {
+	char name[KSVC_NAME_MAX];
+	uint8_t proto;
+	uint16_t port, node_port, target_port;
+	size_t n_backends, n_ready;
+	struct ksvc_stats stats;	/* the port's, else its backends' sum */
+};
+
+struct ksvc_svc {
+	char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
+	uint8_t type, sched;
+	uint32_t flags, affinity_timeout;
+	uint64_t created;		/* ns since the epoch, 0 = unknown */
+	struct ksvc_addr *addrs;
+	size_t n_addrs;
+	struct ksvc_port *ports;
+	size_t n_ports;
+};
+
+/* Upper bound of the bytes ksvc_put_svc() adds for @s. */
+size_t ksvc_svc_size(const struct m_service *s);
+/* Append KSVC_A_SERVICE for SVC_NEW/SVC_SET.  0, -EMSGSIZE or -EINVAL. */
+int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s);
+/* Append KSVC_A_SERVICE with NAMESPACE and, unless NULL, NAME. */
+int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name);
+
+/* Decode one SVC_GET reply (0 or -EBADMSG); release with ksvc_svc_free. */
+int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *out);
+int ksvc_svc_decode_attr(struct nlattr *svc, struct ksvc_svc *out);
+void ksvc_svc_free(struct ksvc_svc *s);
+
+#endif
