@@ -2,6 +2,7 @@
 /*
  * diag.c: formatting and collecting error messages.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
 /*
  * model.c: allocation helpers and freeing of the model.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * load.c: files, directories and stdin -> yaml_read -> validate -> resolve.
+ * All or nothing: on any error the model is freed and -1 returned, so no
+ * verb can send half of what the user meant.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load.h"
+#include "model_util.h"
+#include "resolve.h"
+#include "validate.h"
+#include "yaml_read.h"
+
+#define LOAD_MAX_BYTES	(256u << 20)	/* bytes per file; far above any manifest */
+
+/* Read all of @f; NULL with errno set on failure. */
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		m_oom();
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (n < cap) {
+			if (ferror(f)) {
+				free(buf);
+				errno = EIO;
+				return NULL;
+			}
+			break;
+		}
+		if (cap >= LOAD_MAX_BYTES) {
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+		cap *= 2;
+		buf = realloc(buf, cap);
+		if (!buf)
+			m_oom();
+	}
+	*len = n;
+	return buf;
+}
+
+static void io_error(struct diag *d, const char *path, const char *what)
+{
+	struct loc l = { path, 0, 0 };
+
+	diag_error(d, &l, "%s: %s", what, strerror(errno));
+}
+
+static int load_stream(const char *name, FILE *f, struct model *m,
+		       struct diag *d)
+{
+	size_t len;
+	char *buf = read_all(f, &len);
+	int ret;
+
+	if (!buf) {
+		io_error(d, name, "cannot read");
+		return -1;
+	}
+	ret = yaml_read_buf(name, buf, len, m, d);
+	free(buf);
+	return ret;
+}
+
+static int load_file(const char *path, struct model *m, struct diag *d)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		io_error(d, path, "cannot open");
+		return -1;
+	}
+	ret = load_stream(path, f, m, d);
+	fclose(f);
+	return ret;
+}
+
+static bool manifest_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return (l > 5 && !strcmp(n + l - 5, ".yaml")) ||
+	       (l > 4 && !strcmp(n + l - 4, ".yml")) ||
+	       (l > 5 && !strcmp(n + l - 5, ".json"));
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int want_entry(const struct dirent *e)
+{
+	return manifest_name(e->d_name);
+}
+
+/* Like kubectl -f DIR: the manifests directly in it, in name order. */
+static int load_dir(const char *path, struct model *m, struct diag *d)
+{
+	struct dirent **ents;
+	int n, ret = 0, used = 0;
+
+	n = scandir(path, &ents, want_entry, by_name);
+	if (n < 0) {
+		io_error(d, path, "cannot read directory");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *p = m_xasprintf("%s/%s", path, ents[i]->d_name);
+		struct stat st;
+
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			used++;
+			if (load_file(p, m, d) < 0)
+				ret = -1;
+		}
+		free(p);
+		free(ents[i]);
+	}
+	free(ents);
+	if (!used) {
+		struct loc l = { path, 0, 0 };
+
+		diag_error(d, &l, "no *.yaml, *.yml or *.json files in this directory");
+		return -1;
+	}
+	return ret;
+}
+
+int load_path(const char *path, struct model *m, struct diag *d)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return load_stream("-", stdin, m, d);
+	if (stat(path, &st) < 0) {
+		io_error(d, path, "cannot open");
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return load_dir(path, m, d);
+	return load_file(path, m, d);
+}
+
+int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
+		    const struct load_opts *o)
+{
+	int np_min = o && o->nodeport_min ? o->nodeport_min : NODEPORT_MIN_DEFAULT;
+	int np_max = o && o->nodeport_max ? o->nodeport_max : NODEPORT_MAX_DEFAULT;
+	struct diag own, *d = o && o->diag ? o->diag : &own;
+	int e0, ret = 0;
+
+	if (d == &own)
+		diag_init(&own, stderr);
+	e0 = d->errors;
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < n_paths && !diag_full(d); i++)
+		load_path(paths[i], m, d);
+	/* Objects with read errors are not in the model; check the rest too. */
+	validate_model(m, d, np_min, np_max);
+	if (d->errors == e0)
+		resolve_model(m, d);
+	if (d->errors != e0) {
+		model_free(m);
+		ret = -1;
+	}
+	if (d == &own)
+		diag_free(&own);
+	return ret;
+}
+
+int model_load(char *const *paths, size_t n_paths, struct model *m)
+{
+	return model_load_opts(paths, n_paths, m, NULL);
+}

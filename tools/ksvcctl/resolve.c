@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resolve.c: which backends serve each Service port.
+ *
+ * As kube-proxy does, EndpointSlices (or legacy Endpoints) naming the
+ * Service are the truth when the input has any: even an empty one means
+ * "no backends".  Only when there are none do we derive backends from the
+ * Pods the selector picks, as the EndpointSlice controller would.  If
+ * neither says anything, the port's backends are unknown and the kernel
+ * keeps what it has.
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ksvc.h>
+
+#include "model_util.h"
+#include "resolve.h"
+
+/*
+ * The kernel refuses backends of a family the Service has no cluster
+ * address of; a Service without any (headless) takes either.
+ */
+static bool family_ok(const struct m_service *s, int family)
+{
+	if (s->n_cluster_ips == 0)
+		return true;
+	for (size_t i = 0; i < s->n_cluster_ips; i++)
+		if (s->cluster_ips[i].family == family)
+			return true;
+	return false;
+}
+
+static bool same_addr(const struct m_addr *a, const struct m_addr *b)
+{
+	return a->family == b->family && !memcmp(a->a, b->a, sizeof(a->a));
+}
+
+/* Add a backend unless the same address:port is there already. */
+static void add_backend(struct m_port_backends *pb, const struct m_addr *a,
+			int port, uint32_t flags, const char *node)
+{
+	struct m_backend *be;
+
+	for (size_t i = 0; i < pb->n; i++)
+		if (pb->be[i].port == port && same_addr(&pb->be[i].addr, a))
+			return;
+	be = m_vpush((void **)&pb->be, &pb->n, sizeof(*be));
+	be->addr = *a;
+	be->port = port;
+	be->flags = flags;
+	be->weight = 1;
+	be->node_name = node ? m_xstrdup(node) : NULL;
+}
+
+/* EndpointConditions: nil ready means ready, nil serving means ready. */
+static uint32_t ep_flags(const struct m_endpoint *ep)
+{
+	bool ready = ep->ready != 0;
+	bool serving = ep->serving < 0 ? ready : ep->serving != 0;
+	uint32_t f = 0;
+
+	if (ready)
+		f |= KSVC_BE_F_READY;
+	if (serving)
+		f |= KSVC_BE_F_SERVING;
+	if (ep->terminating == 1)
+		f |= KSVC_BE_F_TERMINATING;
+	return f;
+}
+
+/* The slice's port for service port @p: same name ("" both) and protocol. */
+static const struct m_ep_port *slice_port(const struct m_slice *sl,
+					  const struct m_port *p)
+{
+	for (size_t i = 0; i < sl->n_ports; i++)
+		if (sl->ports[i].proto == p->proto &&
+		    !strcmp(sl->ports[i].name, p->name))
+			return &sl->ports[i];
+	return NULL;
+}
+
+static bool from_slices(const struct model *m, const struct m_service *s,
+			const struct m_port *p, struct m_port_backends *pb)
+{
+	bool known = false;
+
+	for (size_t i = 0; i < m->n_slices; i++) {
+		const struct m_slice *sl = &m->slices[i];
+		const struct m_ep_port *sp;
+
+		if (strcmp(sl->ns, s->ns) || strcmp(sl->service, s->name))
+			continue;
+		known = true;
+		sp = slice_port(sl, p);
+		if (!sp)
+			continue;
+		for (size_t j = 0; j < sl->n_eps; j++) {
+			const struct m_endpoint *ep = &sl->eps[j];
+
+			for (size_t k = 0; k < ep->n_addrs; k++)
+				if (family_ok(s, ep->addrs[k].family))
+					add_backend(pb, &ep->addrs[k], sp->port,
+						    ep_flags(ep), ep->node_name);
+		}
+	}
+	return known;
+}
+
+static bool selector_matches(const struct m_service *s, const struct m_pod *p)
+{
+	for (size_t i = 0; i < s->n_selector; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < p->n_labels && !found; j++)
+			found = !strcmp(p->labels[j].key, s->selector[i].key) &&
+				!strcmp(p->labels[j].val, s->selector[i].val);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* The pod's port for service port @sp; 0 if it has no such named port. */
+static int pod_port(const struct m_pod *pod, const struct m_port *sp)
+{
+	if (!sp->target_port_name)
+		return sp->target_port ? sp->target_port : sp->port;
+	for (size_t i = 0; i < pod->n_ports; i++)
+		if (pod->ports[i].name && pod->ports[i].proto == sp->proto &&
+		    !strcmp(pod->ports[i].name, sp->target_port_name))
+			return pod->ports[i].port;
+	return 0;
+}
+
+static bool from_pods(const struct model *m, const struct m_service *s,
+		      const struct m_port *sp, struct m_port_backends *pb)
+{
+	bool known = false;
+
+	if (s->n_selector == 0)
+		return false;
+	for (size_t i = 0; i < m->n_pods; i++) {
+		const struct m_pod *pod = &m->pods[i];
+		uint32_t flags = pod->ready ? KSVC_BE_F_READY | KSVC_BE_F_SERVING : 0;
+		int port;
+
+		if (strcmp(pod->ns, s->ns) || !selector_matches(s, pod))
+			continue;
+		known = true;
+		port = pod_port(pod, sp);
+		if (port <= 0)
+			continue;
+		for (size_t k = 0; k < pod->n_ips; k++)
+			if (family_ok(s, pod->ips[k].family))
+				add_backend(pb, &pod->ips[k], port, flags,
+					    pod->node_name);
+	}
+	return known;
+}
+
+static void free_backends(struct m_service *s)
+{
+	if (!s->backends)
+		return;
+	for (size_t i = 0; i < s->n_ports; i++) {
+		for (size_t j = 0; j < s->backends[i].n; j++)
+			free(s->backends[i].be[j].node_name);
+		free(s->backends[i].be);
+	}
+	free(s->backends);
+	s->backends = NULL;
+}
+
+int resolve_model(struct model *m, struct diag *d)
+{
+	(void)d;
+	for (size_t i = 0; i < m->n_svcs; i++) {
+		struct m_service *s = &m->svcs[i];
+
+		free_backends(s);
+		if (!s->n_ports)
+			continue;
+		s->backends = m_xcalloc(s->n_ports, sizeof(*s->backends));
+		for (size_t j = 0; j < s->n_ports; j++) {
+			struct m_port_backends *pb = &s->backends[j];
+
+			pb->known = from_slices(m, s, &s->ports[j], pb);
+			if (!pb->known)
+				pb->known = from_pods(m, s, &s->ports[j], pb);
+		}
+	}
+	return 0;
+}

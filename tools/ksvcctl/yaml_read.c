@@ -1,0 +1,1959 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * yaml_read.c: Kubernetes YAML (and JSON, which libyaml reads as flow
+ * YAML) into the model.
+ *
+ * libyaml's document API composes each document into a node graph in
+ * which every node keeps its start mark; an alias becomes a second
+ * reference to the anchored node, so composing stays linear in the input.
+ * Interpreting the graph expands aliases, though, so before interpreting
+ * check_budget() walks the whole graph as if expanded and refuses
+ * documents that nest too deep (this also catches alias cycles) or whose
+ * aliases add too many nodes (billion laughs).
+ *
+ * Interpretation is driven by schemas: a table per object type lists the
+ * fields the Kubernetes API defines.  walk_obj() type checks every field,
+ * reports unknown ones (with a suggestion), and hands the fields we need
+ * to a visitor; the others are checked against their own schema, or
+ * accepted whole (F_ANY), and dropped.
+ *
+ * Location rule: an error about a field points at its key; one about a
+ * list item or an object points at the item's or object's first character.
+ * Paths are relative to the object ("spec.ports[0].port"), also inside a
+ * List, as kubectl prints them.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <yaml.h>
+
+#include <linux/ksvc.h>
+
+#include "diag.h"
+#include "model.h"
+#include "model_util.h"
+#include "validate.h"
+#include "yaml_read.h"
+
+#define PATH_LEN	512
+#define SHOW_LEN	160
+
+struct rd {
+	yaml_document_t *doc;
+	const char *file;	/* owned by the model */
+	struct diag *d;
+	struct model *m;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Nodes and scalars */
+
+enum skind { S_NULL, S_BOOL, S_INT, S_FLOAT, S_STR };
+
+static yaml_node_t *node(const struct rd *r, int idx)
+{
+	return yaml_document_get_node(r->doc, idx);
+}
+
+static struct loc nloc(const struct rd *r, const yaml_node_t *n)
+{
+	return (struct loc){ r->file, (int)n->start_mark.line + 1,
+			     (int)n->start_mark.column + 1 };
+}
+
+static const char *sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+	return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+	       n->data.scalar.style == YAML_ANY_SCALAR_STYLE;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* YAML 1.1 booleans: what kubectl's YAML decoder accepts. */
+static const char *const yaml_true[] = {
+	"true", "True", "TRUE", "yes", "Yes", "YES", "y", "Y",
+	"on", "On", "ON", NULL
+};
+static const char *const yaml_false[] = {
+	"false", "False", "FALSE", "no", "No", "NO", "n", "N",
+	"off", "Off", "OFF", NULL
+};
+static const char *const yaml_null[] = { "", "~", "null", "Null", "NULL", NULL };
+
+static bool looks_int(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static bool looks_float(const char *s)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	strtod(s, &end);
+	return *end == '\0' && (strchr(s, '.') || strchr(s, 'e') || strchr(s, 'E'));
+}
+
+/* How a scalar resolves, as YAML 1.1 plain-scalar rules say. */
+static enum skind scalar_kind(const yaml_node_t *n)
+{
+	const char *s = sval(n);
+
+	if (!is_plain(n))
+		return S_STR;
+	if (in_list(s, yaml_null))
+		return S_NULL;
+	if (in_list(s, yaml_true) || in_list(s, yaml_false))
+		return S_BOOL;
+	if (looks_int(s))
+		return S_INT;
+	if (looks_float(s))
+		return S_FLOAT;
+	return S_STR;
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && scalar_kind(n) == S_NULL;
+}
+
+/* A value as messages show it: numbers bare, strings quoted. */
+static const char *show(char *buf, size_t size, const yaml_node_t *n)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return "object";
+	if (n->type == YAML_SEQUENCE_NODE)
+		return "list";
+	switch (scalar_kind(n)) {
+	case S_NULL:
+		return "null";
+	case S_BOOL:
+	case S_INT:
+	case S_FLOAT:
+		if (strlen(sval(n)) < 40) {
+			snprintf(buf, size, "%s", sval(n));
+			return buf;
+		}
+		/* fall through */
+	default:
+		return diag_quote(buf, size, sval(n));
+	}
+}
+
+static void err_at(const struct rd *r, const yaml_node_t *n, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+static void err_at(const struct rd *r, const yaml_node_t *n, const char *fmt, ...)
+{
+	struct loc l = nloc(r, n);
+	char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		m_oom();
+	va_end(ap);
+	diag_error(r->d, &l, "%s", msg);
+	free(msg);
+}
+
+/* "<path>: Invalid value: <v>: expected <what>" at @n. */
+static void type_error(const struct rd *r, const yaml_node_t *n,
+		       const char *path, const char *what)
+{
+	char b[SHOW_LEN];
+
+	err_at(r, n, "%s: Invalid value: %s: expected %s", path,
+	       show(b, sizeof(b), n), what);
+}
+
+static void join(char *out, const char *path, const char *name)
+{
+	if (path[0])
+		snprintf(out, PATH_LEN, "%s.%s", path, name);
+	else
+		snprintf(out, PATH_LEN, "%s", name);
+}
+
+static void join_idx(char *out, const char *path, size_t i)
+{
+	snprintf(out, PATH_LEN, "%s[%zu]", path, i);
+}
+
+static void join_key(char *out, const char *path, const char *key)
+{
+	snprintf(out, PATH_LEN, "%s[%s]", path, key);
+}
+
+/* The value of key @key in mapping @n, or NULL. */
+static yaml_node_t *map_get(const struct rd *r, const yaml_node_t *n,
+			    const char *key, yaml_node_t **keynode)
+{
+	yaml_node_pair_t *p;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(r, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && !strcmp(sval(k), key)) {
+			if (keynode)
+				*keynode = k;
+			return node(r, p->value);
+		}
+	}
+	return NULL;
+}
+
+/* A string scalar's value, refusing embedded NULs (they would cut it). */
+static bool scalar_text_ok(const struct rd *r, const yaml_node_t *n,
+			   const char *path)
+{
+	if (strlen(sval(n)) == n->data.scalar.length)
+		return true;
+	err_at(r, n, "%s: Invalid value: %s: must not contain a NUL character",
+	       path, "string");
+	return false;
+}
+
+/* Integer value of a scalar already checked by check_kind(F_INT). */
+static int ival(const yaml_node_t *n)
+{
+	return (int)strtol(sval(n), NULL, 10);
+}
+
+static bool bval(const yaml_node_t *n)
+{
+	return in_list(sval(n), yaml_true);
+}
+
+static char *sdup(const yaml_node_t *n)
+{
+	return m_xstrdup(sval(n));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Budget: bound alias expansion and nesting before anything else looks. */
+
+struct budget {
+	size_t left;
+	bool failed;
+};
+
+static bool budget_walk(const struct rd *r, yaml_node_t *n, int depth,
+			struct budget *b)
+{
+	if (depth > YAML_MAX_DEPTH) {
+		err_at(r, n, "document nests deeper than %d levels (alias cycle?); refusing it",
+		       YAML_MAX_DEPTH);
+		return false;
+	}
+	if (b->left-- == 0) {
+		err_at(r, n, "aliases expand this document by more than %d nodes (alias bomb?); refusing it",
+		       YAML_MAX_ALIAS);
+		return false;
+	}
+	if (n->type == YAML_SEQUENCE_NODE) {
+		yaml_node_item_t *it;
+
+		for (it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++)
+			if (!budget_walk(r, node(r, *it), depth + 1, b))
+				return false;
+	} else if (n->type == YAML_MAPPING_NODE) {
+		yaml_node_pair_t *p;
+
+		for (p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top; p++)
+			if (!budget_walk(r, node(r, p->key), depth + 1, b) ||
+			    !budget_walk(r, node(r, p->value), depth + 1, b))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Without aliases a walk visits each node once, so the budget is the
+ * document's own node count plus what aliases may add: a big plain
+ * document (a List of a thousand Pods) passes, a small bomb does not.
+ */
+static bool check_budget(const struct rd *r, yaml_node_t *root)
+{
+	struct budget b;
+
+	b.left = (size_t)(r->doc->nodes.top - r->doc->nodes.start) + YAML_MAX_ALIAS;
+	return budget_walk(r, root, 0, &b);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Schemas */
+
+enum fkind {
+	F_ANY,		/* anything, not looked at */
+	F_STR,		/* any scalar */
+	F_INT,
+	F_BOOL,
+	F_INTSTR,	/* int or string: any scalar */
+	F_OBJ,		/* mapping; sub = its schema, NULL = anything */
+	F_LIST,		/* sequence; sub = schema of its (mapping) items */
+	F_STRMAP,	/* mapping of string to string */
+	F_STRLIST,	/* sequence of strings */
+};
+
+struct schema;
+
+struct field {
+	const char *name;
+	enum fkind kind;
+	const struct schema *sub;
+};
+
+struct schema {
+	bool open;		/* unknown fields are accepted silently */
+	const struct field *fields;	/* ends with a NULL name */
+};
+
+/*
+ * A visitor gets every known, non-null, well-typed field of an object;
+ * it returns true if it used the value, false to have walk_obj() check
+ * the value against the field's schema and drop it.
+ */
+typedef bool visit_fn(struct rd *r, void *obj, const char *name,
+		      yaml_node_t *key, yaml_node_t *val, const char *path);
+
+static const struct field *find_field(const struct schema *s, const char *name)
+{
+	const struct field *f;
+
+	for (f = s->fields; f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/* Case-insensitive Levenshtein distance, for suggestions. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *row, best;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	row = m_xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) !=
+				      tolower((unsigned char)b[j - 1]);
+			size_t v = diag + cost;
+
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+static bool prefix_ci(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t n = la < lb ? la : lb;
+
+	return n >= 3 && !strncasecmp(a, b, n);
+}
+
+/*
+ * The known name closest to @name: within 2 edits (1 for very short
+ * names), else one that is a prefix of the other ("port"/"ports"), else
+ * NULL.
+ */
+static const char *suggest(const char *name, const char *const *cands, size_t n)
+{
+	size_t best = (size_t)-1, max = strlen(name) <= 3 ? 1 : 2;
+	const char *pick = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = edit_distance(name, cands[i]);
+
+		if (dist <= max && dist < best) {
+			best = dist;
+			pick = cands[i];
+		}
+	}
+	for (size_t i = 0; !pick && i < n; i++)
+		if (prefix_ci(name, cands[i]))
+			pick = cands[i];
+	return pick;
+}
+
+static void unknown_field(const struct rd *r, const yaml_node_t *key,
+			  const char *path, const struct schema *s)
+{
+	const char *cands[64], *pick;
+	char fpath[PATH_LEN], spath[PATH_LEN];
+	size_t n = 0;
+
+	for (const struct field *f = s->fields; f->name && n < 64; f++)
+		cands[n++] = f->name;
+	pick = suggest(sval(key), cands, n);
+	join(fpath, path, sval(key));
+	if (!pick) {
+		err_at(r, key, "unknown field \"%s\"", fpath);
+		return;
+	}
+	join(spath, path, pick);
+	err_at(r, key, "unknown field \"%s\" (did you mean \"%s\"?)", fpath, spath);
+}
+
+/* Was the key of pair @p already used earlier in mapping @n? */
+static yaml_node_t *earlier_key(const struct rd *r, const yaml_node_t *n,
+				const yaml_node_pair_t *p)
+{
+	const char *name = sval(node(r, p->key));
+
+	for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+		yaml_node_t *k = node(r, q->key);
+
+		if (k->type == YAML_SCALAR_NODE && !strcmp(sval(k), name))
+			return k;
+	}
+	return NULL;
+}
+
+/* Keys must be strings and unique. */
+static bool key_ok(const struct rd *r, const yaml_node_t *map,
+		   const yaml_node_pair_t *p, const char *path)
+{
+	yaml_node_t *k = node(r, p->key), *first;
+
+	if (k->type != YAML_SCALAR_NODE) {
+		type_error(r, k, path[0] ? path : "key", "a string key");
+		return false;
+	}
+	if (!scalar_text_ok(r, k, path))
+		return false;
+	first = earlier_key(r, map, p);
+	if (first) {
+		char fpath[PATH_LEN];
+
+		join(fpath, path, sval(k));
+		err_at(r, k, "%s: Duplicate value: field already set at line %d",
+		       fpath, (int)first->start_mark.line + 1);
+		return false;
+	}
+	return true;
+}
+
+/* Is @v of kind @k?  Reports "expected ..." if not. */
+static bool check_kind(const struct rd *r, const yaml_node_t *v, enum fkind k,
+		       const char *path)
+{
+	switch (k) {
+	case F_ANY:
+		return true;
+	case F_STR:
+	case F_INTSTR:
+		if (v->type != YAML_SCALAR_NODE) {
+			type_error(r, v, path, "string");
+			return false;
+		}
+		return scalar_text_ok(r, v, path);
+	case F_INT:
+		if (v->type != YAML_SCALAR_NODE || scalar_kind(v) != S_INT) {
+			type_error(r, v, path, "integer");
+			return false;
+		}
+		errno = 0;
+		long x = strtol(sval(v), NULL, 10);
+
+		if (errno || x > INT_MAX || x < INT_MIN) {
+			type_error(r, v, path, "32-bit integer");
+			return false;
+		}
+		return true;
+	case F_BOOL:
+		if (v->type != YAML_SCALAR_NODE || scalar_kind(v) != S_BOOL) {
+			type_error(r, v, path, "boolean");
+			return false;
+		}
+		return true;
+	case F_OBJ:
+	case F_STRMAP:
+		if (v->type != YAML_MAPPING_NODE) {
+			type_error(r, v, path, "object");
+			return false;
+		}
+		return true;
+	case F_LIST:
+	case F_STRLIST:
+		if (v->type != YAML_SEQUENCE_NODE) {
+			type_error(r, v, path, "list");
+			return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+static void walk_obj(struct rd *r, yaml_node_t *n, const char *path,
+		     const struct schema *s, visit_fn *fn, void *obj);
+
+/* Check a field nobody reads: it must still be well formed. */
+static void check_sub(struct rd *r, const struct field *f, yaml_node_t *v,
+		      const char *path)
+{
+	char ipath[PATH_LEN];
+	size_t i = 0;
+
+	if (f->kind == F_OBJ && f->sub) {
+		walk_obj(r, v, path, f->sub, NULL, NULL);
+	} else if (f->kind == F_LIST || f->kind == F_STRLIST) {
+		for (yaml_node_item_t *it = v->data.sequence.items.start;
+		     it < v->data.sequence.items.top; it++, i++) {
+			yaml_node_t *item = node(r, *it);
+
+			join_idx(ipath, path, i);
+			if (f->kind == F_STRLIST)
+				check_kind(r, item, F_STR, ipath);
+			else if (f->sub)
+				walk_obj(r, item, ipath, f->sub, NULL, NULL);
+		}
+	} else if (f->kind == F_STRMAP) {
+		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+		     p < v->data.mapping.pairs.top; p++) {
+			yaml_node_t *val = node(r, p->value);
+
+			if (!key_ok(r, v, p, path))
+				continue;
+			join_key(ipath, path, sval(node(r, p->key)));
+			if (!is_null(val))
+				check_kind(r, val, F_STR, ipath);
+		}
+	}
+}
+
+static void walk_obj(struct rd *r, yaml_node_t *n, const char *path,
+		     const struct schema *s, visit_fn *fn, void *obj)
+{
+	char fpath[PATH_LEN];
+
+	if (!check_kind(r, n, F_OBJ, path[0] ? path : "document"))
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     p < n->data.mapping.pairs.top && !diag_full(r->d); p++) {
+		yaml_node_t *k = node(r, p->key), *v = node(r, p->value);
+		const struct field *f;
+
+		if (!key_ok(r, n, p, path))
+			continue;
+		f = find_field(s, sval(k));
+		if (!f) {
+			if (!s->open)
+				unknown_field(r, k, path, s);
+			continue;
+		}
+		/* Kubernetes treats "field: null" as an absent field. */
+		if (is_null(v))
+			continue;
+		join(fpath, path, f->name);
+		if (!check_kind(r, v, f->kind, fpath))
+			continue;
+		if (fn && fn(r, obj, f->name, k, v, fpath))
+			continue;
+		check_sub(r, f, v, fpath);
+	}
+}
+
+/* Call @fn on each item of sequence @v (already checked to be one). */
+typedef void item_fn(struct rd *r, void *obj, yaml_node_t *item,
+		     const char *path, size_t i);
+
+static void each_item(struct rd *r, yaml_node_t *v, const char *path,
+		      item_fn *fn, void *obj)
+{
+	char ipath[PATH_LEN];
+	size_t i = 0;
+
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top && !diag_full(r->d); it++, i++) {
+		join_idx(ipath, path, i);
+		fn(r, obj, node(r, *it), ipath, i);
+	}
+}
+
+/* Read a string map (labels, selector) into a label array. */
+static void read_strmap(struct rd *r, yaml_node_t *v, const char *path,
+			struct m_label **out, size_t *n)
+{
+	char kpath[PATH_LEN];
+
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+	     p < v->data.mapping.pairs.top; p++) {
+		yaml_node_t *val = node(r, p->value);
+		struct m_label *l;
+
+		if (!key_ok(r, v, p, path))
+			continue;
+		join_key(kpath, path, sval(node(r, p->key)));
+		if (!is_null(val) && !check_kind(r, val, F_STR, kpath))
+			continue;
+		l = m_vpush((void **)out, n, sizeof(**out));
+		l->key = sdup(node(r, p->key));
+		l->val = m_xstrdup(is_null(val) ? "" : sval(val));
+	}
+}
+
+/* Parse an IP address scalar; report it if it is not one. */
+static bool read_ip(struct rd *r, yaml_node_t *v, const char *path,
+		    int family, struct m_addr *a)
+{
+	char b[SHOW_LEN];
+
+	if (v->type != YAML_SCALAR_NODE) {
+		type_error(r, v, path, "string");
+		return false;
+	}
+	if (parse_ip(sval(v), a) < 0 || (family && a->family != family)) {
+		err_at(r, v, "%s: Invalid value: %s: must be a valid %s address, (e.g. %s)",
+		       path, show(b, sizeof(b), v),
+		       family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP",
+		       family == AF_INET ? "10.9.8.7" : family == AF_INET6 ?
+		       "2001:db8::ffff" : "10.9.8.7 or 2001:db8::ffff");
+		return false;
+	}
+	return true;
+}
+
+/* Report "<path>: Unsupported value: <v>: supported values: ..." */
+static void unsupported(struct rd *r, yaml_node_t *at, const char *path,
+			yaml_node_t *v, const char *supported)
+{
+	char b[SHOW_LEN];
+
+	err_at(r, at, "%s: Unsupported value: %s: supported values: %s",
+	       path, show(b, sizeof(b), v), supported);
+}
+
+static int read_proto(struct rd *r, yaml_node_t *key, yaml_node_t *v,
+		      const char *path)
+{
+	int proto = parse_proto(sval(v));
+
+	if (proto < 0)
+		unsupported(r, key, path, v, "\"SCTP\", \"TCP\", \"UDP\"");
+	return proto < 0 ? IPPROTO_TCP : proto;
+}
+
+/* ---------------------------------------------------------------------- */
+/* metadata */
+
+static const struct field meta_fields[] = {
+	{ "annotations", F_STRMAP, NULL },
+	{ "clusterName", F_STR, NULL },
+	{ "creationTimestamp", F_ANY, NULL },
+	{ "deletionGracePeriodSeconds", F_INT, NULL },
+	{ "deletionTimestamp", F_ANY, NULL },
+	{ "finalizers", F_STRLIST, NULL },
+	{ "generateName", F_STR, NULL },
+	{ "generation", F_INT, NULL },
+	{ "labels", F_STRMAP, NULL },
+	{ "managedFields", F_ANY, NULL },
+	{ "name", F_STR, NULL },
+	{ "namespace", F_STR, NULL },
+	{ "ownerReferences", F_ANY, NULL },
+	{ "resourceVersion", F_STR, NULL },
+	{ "selfLink", F_STR, NULL },
+	{ "uid", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema meta_schema = { false, meta_fields };
+
+struct meta {
+	char *name, *ns;
+	struct loc name_loc, ns_loc;
+	struct m_label *labels;
+	size_t n_labels;
+	yaml_node_t *annotations;	/* the mapping, already checked */
+	bool want_labels;
+};
+
+static bool visit_meta(struct rd *r, void *obj, const char *name,
+		       yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct meta *md = obj;
+
+	if (!strcmp(name, "name")) {
+		md->name = sdup(v);
+		md->name_loc = nloc(r, key);
+	} else if (!strcmp(name, "namespace")) {
+		md->ns = sdup(v);
+		md->ns_loc = nloc(r, key);
+	} else if (!strcmp(name, "labels")) {
+		read_strmap(r, v, path, &md->labels, &md->n_labels);
+	} else if (!strcmp(name, "annotations")) {
+		md->annotations = v;
+		return false;	/* check them all; callers pick theirs */
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void meta_free(struct meta *md)
+{
+	free(md->name);
+	free(md->ns);
+	m_labels_free(md->labels, md->n_labels);
+}
+
+static const char *label_get(const struct m_label *l, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(l[i].key, key))
+			return l[i].val;
+	return NULL;
+}
+
+/* Move name and namespace out of @md, defaulting the namespace. */
+static void meta_take(struct meta *md, char **name, char **ns)
+{
+	*name = md->name;
+	*ns = md->ns ? md->ns : m_xstrdup("default");
+	md->name = md->ns = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* kind: Service */
+
+static const struct field svc_port_fields[] = {
+	{ "appProtocol", F_STR, NULL },
+	{ "name", F_STR, NULL },
+	{ "nodePort", F_INT, NULL },
+	{ "port", F_INT, NULL },
+	{ "protocol", F_STR, NULL },
+	{ "targetPort", F_INTSTR, NULL },
+	{ NULL }
+};
+static const struct schema svc_port_schema = { false, svc_port_fields };
+
+static const struct field client_ip_fields[] = {
+	{ "timeoutSeconds", F_INT, NULL },
+	{ NULL }
+};
+static const struct schema client_ip_schema = { false, client_ip_fields };
+
+static const struct field affinity_cfg_fields[] = {
+	{ "clientIP", F_OBJ, &client_ip_schema },
+	{ NULL }
+};
+static const struct schema affinity_cfg_schema = { false, affinity_cfg_fields };
+
+static const struct field svc_spec_fields[] = {
+	{ "allocateLoadBalancerNodePorts", F_BOOL, NULL },
+	{ "clusterIP", F_STR, NULL },
+	{ "clusterIPs", F_STRLIST, NULL },
+	{ "externalIPs", F_STRLIST, NULL },
+	{ "externalName", F_STR, NULL },
+	{ "externalTrafficPolicy", F_STR, NULL },
+	{ "healthCheckNodePort", F_INT, NULL },
+	{ "internalTrafficPolicy", F_STR, NULL },
+	{ "ipFamilies", F_STRLIST, NULL },
+	{ "ipFamilyPolicy", F_STR, NULL },
+	{ "loadBalancerClass", F_STR, NULL },
+	{ "loadBalancerIP", F_STR, NULL },
+	{ "loadBalancerSourceRanges", F_STRLIST, NULL },
+	{ "ports", F_LIST, &svc_port_schema },
+	{ "publishNotReadyAddresses", F_BOOL, NULL },
+	{ "selector", F_STRMAP, NULL },
+	{ "sessionAffinity", F_STR, NULL },
+	{ "sessionAffinityConfig", F_OBJ, &affinity_cfg_schema },
+	{ "trafficDistribution", F_STR, NULL },
+	{ "type", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema svc_spec_schema = { false, svc_spec_fields };
+
+static const struct field port_status_fields[] = {
+	{ "error", F_STR, NULL },
+	{ "port", F_INT, NULL },
+	{ "protocol", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema port_status_schema = { false, port_status_fields };
+
+static const struct field ingress_fields[] = {
+	{ "hostname", F_STR, NULL },
+	{ "ip", F_STR, NULL },
+	{ "ipMode", F_STR, NULL },
+	{ "ports", F_LIST, &port_status_schema },
+	{ NULL }
+};
+static const struct schema ingress_schema = { false, ingress_fields };
+
+static const struct field lb_status_fields[] = {
+	{ "ingress", F_LIST, &ingress_schema },
+	{ NULL }
+};
+static const struct schema lb_status_schema = { false, lb_status_fields };
+
+static const struct field svc_status_fields[] = {
+	{ "conditions", F_ANY, NULL },
+	{ "loadBalancer", F_OBJ, &lb_status_schema },
+	{ NULL }
+};
+static const struct schema svc_status_schema = { false, svc_status_fields };
+
+static const struct field svc_fields[] = {
+	{ "apiVersion", F_STR, NULL },
+	{ "kind", F_STR, NULL },
+	{ "metadata", F_OBJ, &meta_schema },
+	{ "spec", F_OBJ, &svc_spec_schema },
+	{ "status", F_OBJ, &svc_status_schema },
+	{ NULL }
+};
+static const struct schema svc_schema = { false, svc_fields };
+
+struct svc_rd {
+	struct m_service s;
+	struct meta md;
+	yaml_node_t *cip, *cip_key;	/* spec.clusterIP */
+	yaml_node_t *cips, *cips_key;	/* spec.clusterIPs */
+};
+
+static void read_svc_port(struct rd *r, void *obj, yaml_node_t *item,
+			  const char *path, size_t i);
+
+static bool visit_svc_port(struct rd *r, void *obj, const char *name,
+			   yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_port *p = obj;
+
+	if (!strcmp(name, "name")) {
+		free(p->name);
+		p->name = sdup(v);
+		p->name_loc = nloc(r, key);
+	} else if (!strcmp(name, "protocol")) {
+		p->proto = read_proto(r, key, v, path);
+	} else if (!strcmp(name, "port")) {
+		p->port = ival(v);
+		p->port_loc = nloc(r, key);
+	} else if (!strcmp(name, "nodePort")) {
+		p->node_port = ival(v);
+		p->node_port_loc = nloc(r, key);
+	} else if (!strcmp(name, "targetPort")) {
+		/* int-or-string: only a plain integer is a number */
+		if (scalar_kind(v) == S_INT)
+			p->target_port = ival(v);
+		else if (sval(v)[0])
+			p->target_port_name = sdup(v);
+		p->target_port_loc = nloc(r, key);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_svc_port(struct rd *r, void *obj, yaml_node_t *item,
+			  const char *path, size_t i)
+{
+	struct m_service *s = obj;
+	struct m_port *p = m_vpush((void **)&s->ports, &s->n_ports,
+				   sizeof(*p));
+
+	(void)i;
+	p->name = m_xstrdup("");
+	p->proto = IPPROTO_TCP;
+	p->loc = nloc(r, item);
+	walk_obj(r, item, path, &svc_port_schema, visit_svc_port, p);
+}
+
+static bool visit_affinity_cfg(struct rd *r, void *obj, const char *name,
+			       yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_service *s = obj;
+
+	if (!strcmp(name, "clientIP")) {
+		walk_obj(r, v, path, &client_ip_schema, visit_affinity_cfg, s);
+	} else if (!strcmp(name, "timeoutSeconds")) {
+		/* validate.c reads it back as int32_t to show negatives */
+		s->affinity_timeout = (uint32_t)ival(v);
+		s->timeout_loc = nloc(r, key);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_external_ip(struct rd *r, void *obj, yaml_node_t *item,
+			     const char *path, size_t i)
+{
+	struct m_service *s = obj;
+	struct m_addr a;
+
+	(void)i;
+	if (read_ip(r, item, path, 0, &a))
+		*(struct m_addr *)m_vpush((void **)&s->external_ips,
+					  &s->n_external_ips, sizeof(a)) = a;
+}
+
+/* Match a string field against its allowed values; -1 if none. */
+static int pick(struct rd *r, yaml_node_t *key, yaml_node_t *v, const char *path,
+		const char *const *vals, const char *supported)
+{
+	for (int i = 0; vals[i]; i++)
+		if (!strcmp(sval(v), vals[i]))
+			return i;
+	unsupported(r, key, path, v, supported);
+	return -1;
+}
+
+static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
+			   yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	static const char *const types[] = {
+		"ClusterIP", "NodePort", "LoadBalancer", "ExternalName", NULL
+	};
+	static const char *const affinities[] = { "None", "ClientIP", NULL };
+	static const char *const policies[] = { "Cluster", "Local", NULL };
+	struct svc_rd *sr = obj;
+	struct m_service *s = &sr->s;
+	int i;
+
+	if (!strcmp(name, "type")) {
+		i = pick(r, key, v, path, types, "\"ClusterIP\", \"ExternalName\", "
+			 "\"LoadBalancer\", \"NodePort\"");
+		if (i >= 0)
+			s->type = M_CLUSTER_IP + i;
+		s->type_loc = nloc(r, key);
+	} else if (!strcmp(name, "clusterIP")) {
+		sr->cip = v;
+		sr->cip_key = key;
+	} else if (!strcmp(name, "clusterIPs")) {
+		sr->cips = v;
+		sr->cips_key = key;
+		return false;	/* item types checked by check_sub */
+	} else if (!strcmp(name, "externalIPs")) {
+		each_item(r, v, path, read_external_ip, s);
+	} else if (!strcmp(name, "externalName")) {
+		s->external_name = sdup(v);
+	} else if (!strcmp(name, "ports")) {
+		s->ports_loc = nloc(r, key);
+		each_item(r, v, path, read_svc_port, s);
+	} else if (!strcmp(name, "selector")) {
+		read_strmap(r, v, path, &s->selector, &s->n_selector);
+	} else if (!strcmp(name, "sessionAffinity")) {
+		s->affinity_client_ip = pick(r, key, v, path, affinities,
+					     "\"ClientIP\", \"None\"") == 1;
+	} else if (!strcmp(name, "sessionAffinityConfig")) {
+		s->affinity_cfg_loc = nloc(r, key);
+		walk_obj(r, v, path, &affinity_cfg_schema, visit_affinity_cfg, s);
+	} else if (!strcmp(name, "externalTrafficPolicy")) {
+		s->etp_local = pick(r, key, v, path, policies,
+				    "\"Cluster\", \"Local\"") == 1;
+		s->etp_loc = nloc(r, key);
+	} else if (!strcmp(name, "internalTrafficPolicy")) {
+		s->itp_local = pick(r, key, v, path, policies,
+				    "\"Cluster\", \"Local\"") == 1;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_ingress(struct rd *r, void *obj, yaml_node_t *item,
+			 const char *path, size_t i)
+{
+	struct m_service *s = obj;
+	yaml_node_t *ip, *key;
+	char ipath[PATH_LEN];
+	struct m_addr a;
+
+	(void)i;
+	walk_obj(r, item, path, &ingress_schema, NULL, NULL);
+	ip = map_get(r, item, "ip", &key);
+	if (!ip || is_null(ip) || ip->type != YAML_SCALAR_NODE)
+		return;
+	join(ipath, path, "ip");
+	if (read_ip(r, ip, ipath, 0, &a))
+		*(struct m_addr *)m_vpush((void **)&s->lb_ingress,
+					  &s->n_lb_ingress, sizeof(a)) = a;
+}
+
+static bool visit_svc_status(struct rd *r, void *obj, const char *name,
+			     yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	(void)key;
+	if (!strcmp(name, "loadBalancer")) {
+		walk_obj(r, v, path, &lb_status_schema, visit_svc_status, obj);
+	} else if (!strcmp(name, "ingress")) {
+		each_item(r, v, path, read_ingress, obj);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static bool visit_svc(struct rd *r, void *obj, const char *name,
+		      yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct svc_rd *sr = obj;
+
+	(void)key;
+	if (!strcmp(name, "metadata"))
+		walk_obj(r, v, path, &meta_schema, visit_meta, &sr->md);
+	else if (!strcmp(name, "spec"))
+		walk_obj(r, v, path, &svc_spec_schema, visit_svc_spec, sr);
+	else if (!strcmp(name, "status"))
+		walk_obj(r, v, path, &svc_status_schema, visit_svc_status, &sr->s);
+	else
+		return false;
+	return true;
+}
+
+/* One cluster IP (or "None"); false if it was reported bad. */
+static bool add_cluster_ip(struct rd *r, struct m_service *s, yaml_node_t *v,
+			   const char *path, size_t idx)
+{
+	char b[SHOW_LEN];
+	struct m_addr a;
+
+	if (!strcmp(sval(v), "None")) {
+		if (idx == 0) {
+			s->headless = true;
+			return true;
+		}
+		err_at(r, v, "%s: Invalid value: \"None\": may only be the first clusterIP",
+		       path);
+		return false;
+	}
+	if (!read_ip(r, v, path, 0, &a))
+		return false;
+	if (idx >= 2 || s->headless) {
+		err_at(r, v, "%s: Invalid value: %s: may only hold up to 2 values, one per IP family",
+		       path, show(b, sizeof(b), v));
+		return false;
+	}
+	if (idx == 1 && s->cluster_ips[0].family == a.family) {
+		err_at(r, v, "%s: Invalid value: %s: must be of a different IP family than clusterIPs[0]",
+		       path, show(b, sizeof(b), v));
+		return false;
+	}
+	s->cluster_ips[s->n_cluster_ips++] = a;
+	return true;
+}
+
+/*
+ * spec.clusterIP and spec.clusterIPs say the same thing twice (kubectl
+ * prints both); they must agree.  "" means "allocate", like absent.
+ */
+static void svc_cluster_ips(struct rd *r, struct svc_rd *sr)
+{
+	struct m_service *s = &sr->s;
+	yaml_node_t *first = NULL;
+	char b[SHOW_LEN];
+	size_t i = 0;
+
+	if (sr->cip && sval(sr->cip)[0]) {
+		s->cluster_ip_loc = nloc(r, sr->cip_key);
+		if (!add_cluster_ip(r, s, sr->cip, "spec.clusterIP", 0))
+			return;
+	}
+	if (!sr->cips)
+		return;
+	if (!s->cluster_ip_loc.line)
+		s->cluster_ip_loc = nloc(r, sr->cips_key);
+	for (yaml_node_item_t *it = sr->cips->data.sequence.items.start;
+	     it < sr->cips->data.sequence.items.top; it++, i++) {
+		yaml_node_t *v = node(r, *it);
+		char path[PATH_LEN];
+
+		if (v->type != YAML_SCALAR_NODE)
+			return;		/* reported by check_sub */
+		join_idx(path, "spec.clusterIPs", i);
+		if (i == 0)
+			first = v;
+		if (i == 0 && sr->cip && sval(sr->cip)[0]) {
+			if (strcmp(sval(v), sval(sr->cip)))
+				err_at(r, v, "%s: Invalid value: %s: must match spec.clusterIP",
+				       path, show(b, sizeof(b), v));
+			continue;
+		}
+		if (!add_cluster_ip(r, s, v, path, i))
+			return;
+	}
+	(void)first;
+}
+
+static void svc_sched(struct rd *r, struct svc_rd *sr)
+{
+	yaml_node_t *key, *v;
+
+	if (!sr->md.annotations)
+		return;
+	v = map_get(r, sr->md.annotations, "ksvc.io/scheduler", &key);
+	if (!v || v->type != YAML_SCALAR_NODE)
+		return;
+	if (!strcmp(sval(v), "maglev"))
+		sr->s.sched = KSVC_SCHED_MAGLEV;
+	else if (!strcmp(sval(v), "random") || is_null(v))
+		sr->s.sched = KSVC_SCHED_RANDOM;
+	else
+		unsupported(r, key, "metadata.annotations[ksvc.io/scheduler]", v,
+			    "\"maglev\", \"random\"");
+}
+
+static void read_service(struct rd *r, yaml_node_t *root)
+{
+	struct svc_rd sr = { 0 };
+	int e0 = r->d->errors;
+
+	sr.s.type = M_CLUSTER_IP;
+	sr.s.affinity_timeout = 10800;
+	sr.s.sched = KSVC_SCHED_RANDOM;
+	sr.s.loc = nloc(r, root);
+	walk_obj(r, root, "", &svc_schema, visit_svc, &sr);
+	svc_cluster_ips(r, &sr);
+	svc_sched(r, &sr);
+	sr.s.name_loc = sr.md.name_loc;
+	sr.s.ns_loc = sr.md.ns_loc;
+	meta_take(&sr.md, &sr.s.name, &sr.s.ns);
+	meta_free(&sr.md);
+	if (r->d->errors != e0) {
+		m_service_free(&sr.s);
+		return;
+	}
+	*(struct m_service *)m_vpush((void **)&r->m->svcs, &r->m->n_svcs,
+				     sizeof(sr.s)) = sr.s;
+}
+
+/* ---------------------------------------------------------------------- */
+/* kind: EndpointSlice and kind: Endpoints */
+
+static const struct field conditions_fields[] = {
+	{ "ready", F_BOOL, NULL },
+	{ "serving", F_BOOL, NULL },
+	{ "terminating", F_BOOL, NULL },
+	{ NULL }
+};
+static const struct schema conditions_schema = { false, conditions_fields };
+
+static const struct field endpoint_fields[] = {
+	{ "addresses", F_STRLIST, NULL },
+	{ "conditions", F_OBJ, &conditions_schema },
+	{ "deprecatedTopology", F_STRMAP, NULL },
+	{ "hints", F_ANY, NULL },
+	{ "hostname", F_STR, NULL },
+	{ "nodeName", F_STR, NULL },
+	{ "targetRef", F_ANY, NULL },
+	{ "zone", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema endpoint_schema = { false, endpoint_fields };
+
+static const struct field ep_port_fields[] = {
+	{ "appProtocol", F_STR, NULL },
+	{ "name", F_STR, NULL },
+	{ "port", F_INT, NULL },
+	{ "protocol", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema ep_port_schema = { false, ep_port_fields };
+
+static const struct field eps_fields[] = {
+	{ "addressType", F_STR, NULL },
+	{ "apiVersion", F_STR, NULL },
+	{ "endpoints", F_LIST, &endpoint_schema },
+	{ "kind", F_STR, NULL },
+	{ "metadata", F_OBJ, &meta_schema },
+	{ "ports", F_LIST, &ep_port_schema },
+	{ NULL }
+};
+static const struct schema eps_schema = { false, eps_fields };
+
+struct ep_rd {
+	struct m_endpoint *ep;
+	int family;
+};
+
+static void read_ep_addr(struct rd *r, void *obj, yaml_node_t *item,
+			 const char *path, size_t i)
+{
+	struct ep_rd *er = obj;
+	struct m_endpoint *ep = er->ep;
+	struct m_addr a;
+
+	(void)i;
+	if (read_ip(r, item, path, er->family, &a))
+		*(struct m_addr *)m_vpush((void **)&ep->addrs, &ep->n_addrs,
+					  sizeof(a)) = a;
+}
+
+static bool visit_endpoint(struct rd *r, void *obj, const char *name,
+			   yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct ep_rd *er = obj;
+	struct m_endpoint *ep = er->ep;
+
+	(void)key;
+	if (!strcmp(name, "addresses"))
+		each_item(r, v, path, read_ep_addr, er);
+	else if (!strcmp(name, "conditions"))
+		walk_obj(r, v, path, &conditions_schema, visit_endpoint, er);
+	else if (!strcmp(name, "ready"))
+		ep->ready = bval(v);
+	else if (!strcmp(name, "serving"))
+		ep->serving = bval(v);
+	else if (!strcmp(name, "terminating"))
+		ep->terminating = bval(v);
+	else if (!strcmp(name, "nodeName"))
+		ep->node_name = sdup(v);
+	else
+		return false;
+	return true;
+}
+
+static void read_endpoint(struct rd *r, void *obj, yaml_node_t *item,
+			  const char *path, size_t i)
+{
+	struct m_slice *sl = obj;
+	struct ep_rd er;
+
+	(void)i;
+	er.ep = m_vpush((void **)&sl->eps, &sl->n_eps, sizeof(*er.ep));
+	er.ep->ready = er.ep->serving = er.ep->terminating = -1;
+	er.ep->loc = nloc(r, item);
+	er.family = sl->family > 0 ? sl->family : 0;
+	walk_obj(r, item, path, &endpoint_schema, visit_endpoint, &er);
+	if (item->type == YAML_MAPPING_NODE && er.ep->n_addrs == 0 &&
+	    !map_get(r, item, "addresses", NULL))
+		err_at(r, item, "%s.addresses: Required value: must contain at least 1 address",
+		       path);
+}
+
+static bool visit_ep_port(struct rd *r, void *obj, const char *name,
+			  yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_ep_port *p = obj;
+
+	if (!strcmp(name, "name")) {
+		free(p->name);
+		p->name = sdup(v);
+	} else if (!strcmp(name, "port")) {
+		p->port = ival(v);
+	} else if (!strcmp(name, "protocol")) {
+		p->proto = read_proto(r, key, v, path);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_ep_port(struct rd *r, void *obj, yaml_node_t *item,
+			 const char *path, size_t i)
+{
+	struct m_slice *sl = obj;
+	struct m_ep_port *p = m_vpush((void **)&sl->ports, &sl->n_ports,
+				      sizeof(*p));
+
+	(void)i;
+	p->name = m_xstrdup("");
+	p->proto = IPPROTO_TCP;
+	p->loc = nloc(r, item);
+	walk_obj(r, item, path, &ep_port_schema, visit_ep_port, p);
+}
+
+struct slice_rd {
+	struct m_slice sl;
+	struct meta md;
+};
+
+static bool visit_eps(struct rd *r, void *obj, const char *name,
+		      yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct slice_rd *sr = obj;
+
+	(void)key;
+	if (!strcmp(name, "metadata"))
+		walk_obj(r, v, path, &meta_schema, visit_meta, &sr->md);
+	else if (!strcmp(name, "endpoints"))
+		each_item(r, v, path, read_endpoint, &sr->sl);
+	else if (!strcmp(name, "ports"))
+		each_item(r, v, path, read_ep_port, &sr->sl);
+	else
+		return false;
+	return true;
+}
+
+static void push_slice(struct rd *r, struct m_slice *sl)
+{
+	*(struct m_slice *)m_vpush((void **)&r->m->slices, &r->m->n_slices,
+				   sizeof(*sl)) = *sl;
+}
+
+/*
+ * addressType decides how addresses parse, and JSON may put it after
+ * endpoints, so it is looked up first.  Returns the family, 0 for FQDN,
+ * -1 if it is missing or bad (reported).
+ */
+static int slice_family(struct rd *r, yaml_node_t *root)
+{
+	static const char *const types[] = { "IPv4", "IPv6", "FQDN", NULL };
+	yaml_node_t *key, *v = map_get(r, root, "addressType", &key);
+	int i;
+
+	if (!v || is_null(v)) {
+		err_at(r, root, "addressType: Required value");
+		return -1;
+	}
+	if (v->type != YAML_SCALAR_NODE)
+		return -1;	/* walk_obj reports it */
+	i = pick(r, key, v, "addressType", types, "\"FQDN\", \"IPv4\", \"IPv6\"");
+	return i == 0 ? AF_INET : i == 1 ? AF_INET6 : i == 2 ? 0 : -1;
+}
+
+static void read_slice(struct rd *r, yaml_node_t *root)
+{
+	struct slice_rd sr = { 0 };
+	int e0 = r->d->errors;
+	const char *svc;
+
+	sr.sl.loc = nloc(r, root);
+	sr.sl.family = slice_family(r, root);
+	if (sr.sl.family == 0) {
+		struct loc l = sr.sl.loc;
+
+		diag_warn(r->d, &l, "skipping EndpointSlice with addressType FQDN: ksvcctl only uses IP endpoints");
+		return;
+	}
+	walk_obj(r, root, "", &eps_schema, visit_eps, &sr);
+	svc = label_get(sr.md.labels, sr.md.n_labels, "kubernetes.io/service-name");
+	if (!svc || !svc[0])
+		diag_error(r->d, &sr.sl.loc,
+			   "metadata.labels[kubernetes.io/service-name]: Required value: names the Service this EndpointSlice belongs to");
+	else
+		sr.sl.service = m_xstrdup(svc);
+	sr.sl.name_loc = sr.md.name_loc;
+	sr.sl.ns_loc = sr.md.ns_loc;
+	meta_take(&sr.md, &sr.sl.name, &sr.sl.ns);
+	meta_free(&sr.md);
+	if (r->d->errors != e0 || sr.sl.family < 0) {
+		m_slice_free(&sr.sl);
+		return;
+	}
+	push_slice(r, &sr.sl);
+}
+
+static const struct field ep_addr_fields[] = {
+	{ "hostname", F_STR, NULL },
+	{ "ip", F_STR, NULL },
+	{ "nodeName", F_STR, NULL },
+	{ "targetRef", F_ANY, NULL },
+	{ NULL }
+};
+static const struct schema ep_addr_schema = { false, ep_addr_fields };
+
+static const struct field subset_fields[] = {
+	{ "addresses", F_LIST, &ep_addr_schema },
+	{ "notReadyAddresses", F_LIST, &ep_addr_schema },
+	{ "ports", F_LIST, &ep_port_schema },
+	{ NULL }
+};
+static const struct schema subset_schema = { false, subset_fields };
+
+static const struct field endpoints_fields[] = {
+	{ "apiVersion", F_STR, NULL },
+	{ "kind", F_STR, NULL },
+	{ "metadata", F_OBJ, &meta_schema },
+	{ "subsets", F_LIST, &subset_schema },
+	{ NULL }
+};
+static const struct schema endpoints_schema = { false, endpoints_fields };
+
+struct endpoints_rd {
+	struct meta md;
+	struct m_slice *subsets;	/* one slice per subset */
+	size_t n_subsets;
+	struct loc loc;
+	int ready;			/* for the address list being read */
+};
+
+static bool visit_ep_addr(struct rd *r, void *obj, const char *name,
+			  yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_endpoint *ep = obj;
+
+	(void)key;
+	if (!strcmp(name, "ip")) {
+		ep->addrs = m_xcalloc(1, sizeof(*ep->addrs));
+		if (read_ip(r, v, path, 0, ep->addrs))
+			ep->n_addrs = 1;
+	} else if (!strcmp(name, "nodeName")) {
+		ep->node_name = sdup(v);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_ep_address(struct rd *r, void *obj, yaml_node_t *item,
+			    const char *path, size_t i)
+{
+	struct endpoints_rd *er = obj;
+	struct m_slice *sl = &er->subsets[er->n_subsets - 1];
+	struct m_endpoint *ep = m_vpush((void **)&sl->eps, &sl->n_eps,
+					sizeof(*ep));
+
+	(void)i;
+	ep->ready = er->ready;
+	ep->serving = ep->terminating = -1;
+	ep->loc = nloc(r, item);
+	walk_obj(r, item, path, &ep_addr_schema, visit_ep_addr, ep);
+	if (item->type == YAML_MAPPING_NODE && !map_get(r, item, "ip", NULL))
+		err_at(r, item, "%s.ip: Required value", path);
+}
+
+static bool visit_subset(struct rd *r, void *obj, const char *name,
+			 yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct endpoints_rd *er = obj;
+
+	(void)key;
+	if (!strcmp(name, "addresses") || !strcmp(name, "notReadyAddresses")) {
+		er->ready = !strcmp(name, "addresses");
+		each_item(r, v, path, read_ep_address, er);
+	} else if (!strcmp(name, "ports")) {
+		each_item(r, v, path, read_ep_port,
+			  &er->subsets[er->n_subsets - 1]);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_subset(struct rd *r, void *obj, yaml_node_t *item,
+			const char *path, size_t i)
+{
+	struct endpoints_rd *er = obj;
+	struct m_slice *sl = m_vpush((void **)&er->subsets, &er->n_subsets,
+				     sizeof(*sl));
+
+	(void)i;
+	sl->loc = er->loc;
+	walk_obj(r, item, path, &subset_schema, visit_subset, er);
+}
+
+static bool visit_endpoints(struct rd *r, void *obj, const char *name,
+			    yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct endpoints_rd *er = obj;
+
+	(void)key;
+	if (!strcmp(name, "metadata"))
+		walk_obj(r, v, path, &meta_schema, visit_meta, &er->md);
+	else if (!strcmp(name, "subsets"))
+		each_item(r, v, path, read_subset, er);
+	else
+		return false;
+	return true;
+}
+
+static void read_endpoints(struct rd *r, yaml_node_t *root)
+{
+	struct endpoints_rd er = { 0 };
+	int e0 = r->d->errors;
+
+	er.loc = nloc(r, root);
+	walk_obj(r, root, "", &endpoints_schema, visit_endpoints, &er);
+	/* No subsets still says "this Service has no endpoints". */
+	if (er.n_subsets == 0) {
+		struct m_slice *sl = m_vpush((void **)&er.subsets, &er.n_subsets,
+					     sizeof(*sl));
+		sl->loc = er.loc;
+	}
+	if (!er.md.ns)
+		er.md.ns = m_xstrdup("default");
+	for (size_t i = 0; i < er.n_subsets; i++) {
+		struct m_slice *sl = &er.subsets[i];
+
+		sl->name = m_xstrdup(er.md.name);
+		sl->ns = m_xstrdup(er.md.ns);
+		sl->service = m_xstrdup(er.md.name);
+		sl->name_loc = er.md.name_loc;
+		sl->ns_loc = er.md.ns_loc;
+		if (r->d->errors == e0 && er.md.name)
+			push_slice(r, sl);
+		else
+			m_slice_free(sl);
+	}
+	if (r->d->errors == e0 && !er.md.name)
+		diag_error(r->d, &er.loc, "metadata.name: Required value: name or generateName is required");
+	free(er.subsets);
+	meta_free(&er.md);
+}
+
+/* ---------------------------------------------------------------------- */
+/* kind: Pod -- read what we need, accept the rest of spec and status */
+
+static const struct field cport_fields[] = {
+	{ "containerPort", F_INT, NULL },
+	{ "hostIP", F_STR, NULL },
+	{ "hostPort", F_INT, NULL },
+	{ "name", F_STR, NULL },
+	{ "protocol", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema cport_schema = { true, cport_fields };
+
+static const struct field container_fields[] = {
+	{ "ports", F_LIST, &cport_schema },
+	{ NULL }
+};
+static const struct schema container_schema = { true, container_fields };
+
+static const struct field pod_spec_fields[] = {
+	{ "containers", F_LIST, &container_schema },
+	{ "nodeName", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema pod_spec_schema = { true, pod_spec_fields };
+
+static const struct field pod_ip_fields[] = {
+	{ "ip", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema pod_ip_schema = { true, pod_ip_fields };
+
+static const struct field pod_cond_fields[] = {
+	{ "status", F_STR, NULL },
+	{ "type", F_STR, NULL },
+	{ NULL }
+};
+static const struct schema pod_cond_schema = { true, pod_cond_fields };
+
+static const struct field pod_status_fields[] = {
+	{ "conditions", F_LIST, &pod_cond_schema },
+	{ "podIP", F_STR, NULL },
+	{ "podIPs", F_LIST, &pod_ip_schema },
+	{ NULL }
+};
+static const struct schema pod_status_schema = { true, pod_status_fields };
+
+static const struct field pod_fields[] = {
+	{ "apiVersion", F_STR, NULL },
+	{ "kind", F_STR, NULL },
+	{ "metadata", F_OBJ, &meta_schema },
+	{ "spec", F_OBJ, &pod_spec_schema },
+	{ "status", F_OBJ, &pod_status_schema },
+	{ NULL }
+};
+static const struct schema pod_schema = { false, pod_fields };
+
+struct pod_rd {
+	struct m_pod p;
+	struct meta md;
+};
+
+static void pod_add_ip(struct rd *r, struct m_pod *p, yaml_node_t *v,
+		       const char *path)
+{
+	struct m_addr a;
+
+	if (!read_ip(r, v, path, 0, &a))
+		return;
+	for (size_t i = 0; i < p->n_ips; i++)
+		if (!memcmp(&p->ips[i], &a, sizeof(a)))
+			return;
+	*(struct m_addr *)m_vpush((void **)&p->ips, &p->n_ips, sizeof(a)) = a;
+}
+
+static bool visit_cport(struct rd *r, void *obj, const char *name,
+			yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_pod_port *pp = obj;
+
+	if (!strcmp(name, "name")) {
+		free(pp->name);
+		pp->name = sdup(v);
+	} else if (!strcmp(name, "containerPort")) {
+		pp->port = ival(v);
+	} else if (!strcmp(name, "protocol")) {
+		pp->proto = read_proto(r, key, v, path);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void read_cport(struct rd *r, void *obj, yaml_node_t *item,
+		       const char *path, size_t i)
+{
+	struct m_pod *p = obj;
+	struct m_pod_port *pp = m_vpush((void **)&p->ports, &p->n_ports,
+					sizeof(*pp));
+
+	(void)i;
+	pp->proto = IPPROTO_TCP;
+	walk_obj(r, item, path, &cport_schema, visit_cport, pp);
+}
+
+static bool visit_container(struct rd *r, void *obj, const char *name,
+			    yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	(void)key;
+	if (strcmp(name, "ports"))
+		return false;
+	each_item(r, v, path, read_cport, obj);
+	return true;
+}
+
+static void read_container(struct rd *r, void *obj, yaml_node_t *item,
+			   const char *path, size_t i)
+{
+	(void)i;
+	walk_obj(r, item, path, &container_schema, visit_container, obj);
+}
+
+static void read_pod_ip(struct rd *r, void *obj, yaml_node_t *item,
+			const char *path, size_t i)
+{
+	char ipath[PATH_LEN];
+	yaml_node_t *ip;
+
+	(void)i;
+	walk_obj(r, item, path, &pod_ip_schema, NULL, NULL);
+	ip = map_get(r, item, "ip", NULL);
+	join(ipath, path, "ip");
+	if (ip && ip->type == YAML_SCALAR_NODE && !is_null(ip))
+		pod_add_ip(r, obj, ip, ipath);
+}
+
+static void read_pod_cond(struct rd *r, void *obj, yaml_node_t *item,
+			  const char *path, size_t i)
+{
+	struct m_pod *p = obj;
+	yaml_node_t *type, *status;
+
+	(void)i;
+	walk_obj(r, item, path, &pod_cond_schema, NULL, NULL);
+	type = map_get(r, item, "type", NULL);
+	status = map_get(r, item, "status", NULL);
+	if (type && status && type->type == YAML_SCALAR_NODE &&
+	    status->type == YAML_SCALAR_NODE && !strcmp(sval(type), "Ready"))
+		p->ready = !strcmp(sval(status), "True");
+}
+
+static bool visit_pod_part(struct rd *r, void *obj, const char *name,
+			   yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct m_pod *p = obj;
+
+	(void)key;
+	if (!strcmp(name, "nodeName"))
+		p->node_name = sdup(v);
+	else if (!strcmp(name, "containers"))
+		each_item(r, v, path, read_container, p);
+	else if (!strcmp(name, "podIP"))
+		pod_add_ip(r, p, v, path);
+	else if (!strcmp(name, "podIPs"))
+		each_item(r, v, path, read_pod_ip, p);
+	else if (!strcmp(name, "conditions"))
+		each_item(r, v, path, read_pod_cond, p);
+	else
+		return false;
+	return true;
+}
+
+static bool visit_pod(struct rd *r, void *obj, const char *name,
+		      yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct pod_rd *pr = obj;
+
+	(void)key;
+	if (!strcmp(name, "metadata"))
+		walk_obj(r, v, path, &meta_schema, visit_meta, &pr->md);
+	else if (!strcmp(name, "spec"))
+		walk_obj(r, v, path, &pod_spec_schema, visit_pod_part, &pr->p);
+	else if (!strcmp(name, "status"))
+		walk_obj(r, v, path, &pod_status_schema, visit_pod_part, &pr->p);
+	else
+		return false;
+	return true;
+}
+
+static void read_pod(struct rd *r, yaml_node_t *root)
+{
+	struct pod_rd pr = { 0 };
+	int e0 = r->d->errors;
+
+	pr.p.loc = nloc(r, root);
+	walk_obj(r, root, "", &pod_schema, visit_pod, &pr);
+	pr.p.name_loc = pr.md.name_loc;
+	pr.p.ns_loc = pr.md.ns_loc;
+	meta_take(&pr.md, &pr.p.name, &pr.p.ns);
+	pr.p.labels = pr.md.labels;
+	pr.p.n_labels = pr.md.n_labels;
+	pr.md.labels = NULL;
+	pr.md.n_labels = 0;
+	meta_free(&pr.md);
+	if (r->d->errors != e0) {
+		m_pod_free(&pr.p);
+		return;
+	}
+	*(struct m_pod *)m_vpush((void **)&r->m->pods, &r->m->n_pods,
+				 sizeof(pr.p)) = pr.p;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Documents, kinds and List */
+
+static void read_object(struct rd *r, yaml_node_t *root);
+
+static const struct field list_fields[] = {
+	{ "apiVersion", F_STR, NULL },
+	{ "items", F_LIST, NULL },
+	{ "kind", F_STR, NULL },
+	{ "metadata", F_ANY, NULL },
+	{ NULL }
+};
+static const struct schema list_schema = { false, list_fields };
+
+static void read_item(struct rd *r, void *obj, yaml_node_t *item,
+		      const char *path, size_t i)
+{
+	(void)obj;
+	(void)path;
+	(void)i;
+	read_object(r, item);
+}
+
+static bool visit_list(struct rd *r, void *obj, const char *name,
+		       yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	(void)key;
+	if (strcmp(name, "items"))
+		return false;
+	each_item(r, v, path, read_item, obj);
+	return true;
+}
+
+static void read_list(struct rd *r, yaml_node_t *root)
+{
+	walk_obj(r, root, "", &list_schema, visit_list, NULL);
+}
+
+struct kind {
+	const char *kind;
+	const char *api_version;
+	void (*read)(struct rd *r, yaml_node_t *root);
+};
+
+static const struct kind kinds[] = {
+	{ "Service", "v1", read_service },
+	{ "EndpointSlice", "discovery.k8s.io/v1", read_slice },
+	{ "Endpoints", "v1", read_endpoints },
+	{ "Pod", "v1", read_pod },
+	{ "List", "v1", read_list },
+	/* what "kubectl get --raw" and client libraries print */
+	{ "ServiceList", "v1", read_list },
+	{ "EndpointSliceList", "discovery.k8s.io/v1", read_list },
+	{ "EndpointsList", "v1", read_list },
+	{ "PodList", "v1", read_list },
+	{ NULL }
+};
+
+/*
+ * Kinds close to ours by spelling that are real and simply not ours;
+ * "Node" is one edit away from "Pod".  Any other kind within two edits
+ * of ours is taken for a typo.
+ */
+static const char *const other_kinds[] = { "Node", "Nodes", "Role", NULL };
+
+static const struct kind *find_kind(const char *k)
+{
+	for (const struct kind *t = kinds; t->kind; t++)
+		if (!strcmp(t->kind, k))
+			return t;
+	return NULL;
+}
+
+static bool kind_typo(const char *k)
+{
+	if (in_list(k, other_kinds))
+		return false;
+	for (const struct kind *t = kinds; t->kind; t++)
+		if (edit_distance(k, t->kind) <= 2 || !strcasecmp(k, t->kind))
+			return true;
+	return false;
+}
+
+static void skip_object(struct rd *r, yaml_node_t *root, const char *kind)
+{
+	yaml_node_t *md = map_get(r, root, "metadata", NULL);
+	yaml_node_t *name = md ? map_get(r, md, "name", NULL) : NULL;
+	struct loc l = nloc(r, root);
+	char b[SHOW_LEN], k[SHOW_LEN];
+
+	diag_quote(k, sizeof(k), kind);
+	k[strlen(k) - 1] = '\0';	/* unquote, keep the escaping */
+	diag_notice(r->d, &l, "skipping %s %s: ksvcctl only reads Service, EndpointSlice, Endpoints and Pod",
+		    k + 1, name && name->type == YAML_SCALAR_NODE ?
+		    diag_quote(b, sizeof(b), sval(name)) : "(unnamed)");
+}
+
+/* kind and apiVersion: present, strings; NULL (reported) if not. */
+static yaml_node_t *get_type_field(struct rd *r, yaml_node_t *root,
+				   const char *name, yaml_node_t **key)
+{
+	yaml_node_t *v = map_get(r, root, name, key);
+
+	if (!v || is_null(v)) {
+		err_at(r, root, "%s: Required value", name);
+		return NULL;
+	}
+	if (!check_kind(r, v, F_STR, name))
+		return NULL;
+	return v;
+}
+
+static void read_object(struct rd *r, yaml_node_t *root)
+{
+	yaml_node_t *kind, *api, *kkey, *akey;
+	const struct kind *t;
+	char b[SHOW_LEN];
+
+	if (!check_kind(r, root, F_OBJ, "document"))
+		return;
+	kind = get_type_field(r, root, "kind", &kkey);
+	if (!kind)
+		return;
+	t = find_kind(sval(kind));
+	if (!t) {
+		if (kind_typo(sval(kind)))
+			err_at(r, kkey, "kind: Unsupported value: %s (supported: Service, EndpointSlice, Endpoints, Pod, List)",
+			       show(b, sizeof(b), kind));
+		else
+			skip_object(r, root, sval(kind));
+		return;
+	}
+	api = get_type_field(r, root, "apiVersion", &akey);
+	if (!api)
+		return;
+	if (strcmp(sval(api), t->api_version)) {
+		err_at(r, akey, "apiVersion: Unsupported value: %s: supported values: \"%s\" (for kind %s)",
+		       show(b, sizeof(b), api), t->api_version, t->kind);
+		return;
+	}
+	t->read(r, root);
+}
+
+/* 0-based byte offset -> 1-based line and column (for reader errors). */
+static struct loc offset_loc(const char *file, const char *buf, size_t len,
+			     size_t off)
+{
+	struct loc l = { file, 1, 1 };
+
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			l.line++;
+			l.col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			l.col++;
+		}
+	}
+	return l;
+}
+
+static void parse_error(struct diag *d, const yaml_parser_t *p,
+			const char *file, const char *buf, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "cannot parse";
+	struct loc l = { file, (int)p->problem_mark.line + 1,
+			 (int)p->problem_mark.column + 1 };
+
+	if (p->error == YAML_MEMORY_ERROR)
+		m_oom();
+	if (p->error == YAML_READER_ERROR) {
+		l = offset_loc(file, buf, len, p->problem_offset);
+		if (p->problem_value != -1)
+			diag_error(d, &l, "%s: #%X", problem, p->problem_value);
+		else
+			diag_error(d, &l, "%s", problem);
+		return;
+	}
+	if (p->context)
+		diag_error(d, &l, "%s: %s", p->context, problem);
+	else
+		diag_error(d, &l, "%s", problem);
+}
+
+int yaml_read_buf(const char *name, const char *buf, size_t len,
+		  struct model *m, struct diag *d)
+{
+	struct rd r = { .d = d, .m = m };
+	int e0 = d->errors;
+	yaml_document_t doc;
+	yaml_parser_t p;
+
+	r.file = m_keep_file(m, name);
+	if (!yaml_parser_initialize(&p))
+		m_oom();
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!diag_full(d)) {
+		yaml_node_t *root;
+
+		if (!yaml_parser_load(&p, &doc)) {
+			/* libyaml cannot resume after an error */
+			parse_error(d, &p, r.file, buf, len);
+			break;
+		}
+		root = yaml_document_get_root_node(&doc);
+		if (!root) {		/* end of the stream */
+			yaml_document_delete(&doc);
+			break;
+		}
+		r.doc = &doc;
+		if (!is_null(root) && check_budget(&r, root))
+			read_object(&r, root);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&p);
+	return d->errors > e0 ? -1 : 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kubernetes YAML (or JSON) -> model.  Reads Service, EndpointSlice,
+ * Endpoints, Pod and List; skips other kinds with a notice.
+ */
+#ifndef KSVCCTL_YAML_READ_H
+#define KSVCCTL_YAML_READ_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "model.h"
+
+#define YAML_MAX_DEPTH	64	/* nesting levels in one document */
+#define YAML_MAX_ALIAS	100000	/* nodes that aliases may add by expansion */
+
+/*
+ * Parse every document of @buf (@len bytes; need not be NUL terminated),
+ * naming it @name in messages, and append the objects read to @m.  An
+ * object with any error is reported to @d and left out of @m.
+ * Returns 0 if no error was reported, -1 otherwise.
+ */
+int yaml_read_buf(const char *name, const char *buf, size_t len,
+		  struct model *m, struct diag *d);
+
+#endif
