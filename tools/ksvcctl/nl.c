@@ -89,6 +89,7 @@ struct nl_msg *ksvc_msg_new(uint8_t cmd, int flags, size_t size)
 {
 	struct nl_msg *msg;
 
+	extack[0] = '\0';	/* a new request: forget the last one's words */
 	size += NLMSG_HDRLEN + GENL_HDRLEN;
 	msg = nlmsg_alloc_size(size < KSVC_MSG_MIN ? KSVC_MSG_MIN : size);
 	if (!msg)
@@ -292,6 +293,7 @@ static const struct {
 	{ ENOSPC,	"limit reached (max_services or max_backends of the ksvc module)" },
 	{ EOPNOTSUPP,	"not supported by this ksvc module (is ksvcctl newer than the module?)" },
 	{ EINVAL,	"invalid request: the module rejected an attribute" },
+	{ E2BIG,	"too many backends: a service must fit in 64 KiB of netlink attributes" },
 	{ EMSGSIZE,	"request too large for the netlink socket (raise net.core.wmem_max)" },
 	{ ENOMEM,	"out of memory" },
 	{ EBADMSG,	"malformed reply from the ksvc module" },

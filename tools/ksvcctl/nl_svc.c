@@ -13,6 +13,16 @@
 
 #define NA(len)	((size_t)nla_total_size(len))
 
+/*
+ * libnl silently drops an empty nest, but an empty BACKENDS or ADDRS list
+ * means "none" here.  And nla_len is 16 bits: a nest (a port's backends)
+ * cannot exceed 64 KiB, which libnl reports only through this return.
+ */
+static int nest_end(struct nl_msg *msg, struct nlattr *n)
+{
+	return nla_nest_end_keep_empty(msg, n) < 0 ? -E2BIG : 0;
+}
+
 static size_t str_size(const char *s)
 {
 	return NA(s ? strlen(s) + 1 : 1);
@@ -61,7 +71,8 @@ static int put_addrs(struct nl_msg *msg, uint8_t kind, const struct m_addr *a,
 		if (!e || nla_put_u8(msg, KSVC_ADDR_A_KIND, kind) ||
 		    put_ip(msg, KSVC_ADDR_A_IN, KSVC_ADDR_A_IN6, &a[i]))
 			return -EMSGSIZE;
-		nla_nest_end(msg, e);
+		if (nest_end(msg, e))
+			return -E2BIG;
 	}
 	return 0;
 }
@@ -70,14 +81,15 @@ static int put_svc_addrs(struct nl_msg *msg, const struct m_service *s)
 {
 	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_ADDRS);
 
+	int err;
+
 	/* Always present, even empty: SVC_SET replaces the whole service. */
-	if (!n ||
-	    put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ||
-	    put_addrs(msg, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips) ||
-	    put_addrs(msg, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress))
+	if (!n)
 		return -EMSGSIZE;
-	nla_nest_end(msg, n);
-	return 0;
+	err = put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ?:
+	      put_addrs(msg, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips) ?:
+	      put_addrs(msg, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress);
+	return err ?: nest_end(msg, n);
 }
 
 static int put_backend(struct nl_msg *msg, const struct m_backend *b)
@@ -93,8 +105,7 @@ static int put_backend(struct nl_msg *msg, const struct m_backend *b)
 	if (b->node_name && b->node_name[0] &&
 	    nla_put_string(msg, KSVC_BE_A_NODE_NAME, b->node_name))
 		return -EMSGSIZE;
-	nla_nest_end(msg, e);
-	return 0;
+	return nest_end(msg, e);
 }
 
 /* An absent nest keeps the kernel's backends; an empty one clears them. */
@@ -102,23 +113,26 @@ static int put_backends(struct nl_msg *msg, const struct m_port_backends *pb)
 {
 	struct nlattr *n;
 	size_t i;
+	int err;
 
 	if (!pb || !pb->known)
 		return 0;
 	n = nla_nest_start(msg, KSVC_PORT_A_BACKENDS);
 	if (!n)
 		return -EMSGSIZE;
-	for (i = 0; i < pb->n; i++)
-		if (put_backend(msg, &pb->be[i]))
-			return -EMSGSIZE;
-	nla_nest_end(msg, n);
-	return 0;
+	for (i = 0; i < pb->n; i++) {
+		err = put_backend(msg, &pb->be[i]);
+		if (err)
+			return err;
+	}
+	return nest_end(msg, n);
 }
 
 static int put_port(struct nl_msg *msg, const struct m_port *p,
 		    const struct m_port_backends *pb)
 {
 	struct nlattr *e = nla_nest_start(msg, KSVC_PORT_A_ENTRY);
+	int err;
 
 	if (!e || nla_put_string(msg, KSVC_PORT_A_NAME, p->name ? p->name : "") ||
 	    nla_put_u8(msg, KSVC_PORT_A_PROTO, p->proto) ||
@@ -129,24 +143,25 @@ static int put_port(struct nl_msg *msg, const struct m_port *p,
 	if (p->target_port &&
 	    nla_put_u16(msg, KSVC_PORT_A_TARGET_PORT, p->target_port))
 		return -EMSGSIZE;
-	if (put_backends(msg, pb))
-		return -EMSGSIZE;
-	nla_nest_end(msg, e);
-	return 0;
+	err = put_backends(msg, pb);
+	return err ?: nest_end(msg, e);
 }
 
 static int put_ports(struct nl_msg *msg, const struct m_service *s)
 {
 	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_PORTS);
 	size_t i;
+	int err;
 
 	if (!n)
 		return -EMSGSIZE;
-	for (i = 0; i < s->n_ports; i++)
-		if (put_port(msg, &s->ports[i], s->backends ? &s->backends[i] : NULL))
-			return -EMSGSIZE;
-	nla_nest_end(msg, n);
-	return 0;
+	for (i = 0; i < s->n_ports; i++) {
+		err = put_port(msg, &s->ports[i],
+			       s->backends ? &s->backends[i] : NULL);
+		if (err)
+			return err;
+	}
+	return nest_end(msg, n);
 }
 
 static uint32_t svc_flags(const struct m_service *s)
@@ -175,15 +190,16 @@ static int put_svc_scalars(struct nl_msg *msg, const struct m_service *s)
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 {
 	struct nlattr *n;
+	int err;
 
 	if (s->type < M_CLUSTER_IP || s->type > M_LOAD_BALANCER)
 		return -EINVAL;		/* ExternalName is never sent */
 	n = nla_nest_start(msg, KSVC_A_SERVICE);
-	if (!n || put_svc_scalars(msg, s) || put_svc_addrs(msg, s) ||
-	    put_ports(msg, s))
+	if (!n)
 		return -EMSGSIZE;
-	nla_nest_end(msg, n);
-	return 0;
+	err = put_svc_scalars(msg, s) ?: put_svc_addrs(msg, s) ?:
+	      put_ports(msg, s);
+	return err ?: nest_end(msg, n);
 }
 
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
@@ -194,6 +210,5 @@ int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
 		return -EMSGSIZE;
 	if (name && nla_put_string(msg, KSVC_SVC_A_NAME, name))
 		return -EMSGSIZE;
-	nla_nest_end(msg, n);
-	return 0;
+	return nest_end(msg, n);
 }

@@ -46,7 +46,11 @@ struct ksvc_svc {
 
 /* Upper bound of the bytes ksvc_put_svc() adds for @s. */
 size_t ksvc_svc_size(const struct m_service *s);
-/* Append KSVC_A_SERVICE for SVC_NEW/SVC_SET.  0, -EMSGSIZE or -EINVAL. */
+/*
+ * Append KSVC_A_SERVICE for SVC_NEW/SVC_SET.  0, or -EMSGSIZE (@msg too
+ * small), -E2BIG (the service nest would pass 64 KiB: netlink attribute
+ * lengths are 16 bits), -EINVAL (ExternalName: never sent).
+ */
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s);
 /* Append KSVC_A_SERVICE with NAMESPACE and, unless NULL, NAME. */
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name);
