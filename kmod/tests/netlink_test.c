@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite ksvc_netlink: parsing KSVC_A_SERVICE nests into services,
+ * the cross-attribute rules and their extack messages, and filling a
+ * service back into attributes.
+ */
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <net/netlink.h>
+#include "../netlink.h"
+#include "../table.h"
+
+#define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+
+/* What a request carries; zero fields are left out of the message. */
+struct req {
+	const char *ns, *name;
+	u8 type;
+	u32 flags;
+	bool flags_set;
+	__be32 cluster_ip;
+	bool both_families;	/* an entry with IN and IN6: invalid */
+	int addr_len;		/* != 4: a malformed KSVC_ADDR_A_IN */
+	u8 proto;
+	u16 port, node_port;
+	int nbe;		/* backends; -1 = no BACKENDS nest */
+	bool be_v6;
+};
+
+static void put_addr(struct sk_buff *skb, const struct req *r)
+{
+	struct nlattr *list = nla_nest_start(skb, KSVC_SVC_A_ADDRS);
+	struct nlattr *e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
+	static const struct in6_addr v6 = { { { 0xfd, [15] = 1 } } };
+
+	nla_put_u8(skb, KSVC_ADDR_A_KIND, KSVC_ADDR_KIND_CLUSTER);
+	nla_put(skb, KSVC_ADDR_A_IN, r->addr_len ?: 4, &r->cluster_ip);
+	if (r->both_families)
+		nla_put_in6_addr(skb, KSVC_ADDR_A_IN6, &v6);
+	nla_nest_end(skb, e);
+	nla_nest_end(skb, list);
+}
+
+static void put_bes(struct sk_buff *skb, const struct req *r)
+{
+	static const struct in6_addr v6 = { { { 0xfd, [15] = 9 } } };
+	struct nlattr *list, *e;
+	int i;
+
+	if (r->nbe < 0)
+		return;
+	list = nla_nest_start(skb, KSVC_PORT_A_BACKENDS);
+	for (i = 0; i < r->nbe; i++) {
+		e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
+		if (r->be_v6)
+			nla_put_in6_addr(skb, KSVC_BE_A_IN6, &v6);
+		else
+			nla_put_in_addr(skb, KSVC_BE_A_IN, IP(10, 244, 0, 1 + i));
+		nla_put_u16(skb, KSVC_BE_A_PORT, 8080);
+		nla_put_u32(skb, KSVC_BE_A_FLAGS,
+			    KSVC_BE_F_READY | KSVC_BE_F_SERVING);
+		nla_put_string(skb, KSVC_BE_A_NODE_NAME, "node-1");
+		nla_nest_end(skb, e);
+	}
+	nla_nest_end(skb, list);
+}
+
+static struct sk_buff *build(struct kunit *test, const struct req *r)
+{
+	struct sk_buff *skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct nlattr *svc, *ports, *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	svc = nla_nest_start(skb, KSVC_A_SERVICE);
+	if (r->ns)
+		nla_put_string(skb, KSVC_SVC_A_NAMESPACE, r->ns);
+	if (r->name)
+		nla_put_string(skb, KSVC_SVC_A_NAME, r->name);
+	if (r->type)
+		nla_put_u8(skb, KSVC_SVC_A_TYPE, r->type);
+	if (r->flags_set)
+		nla_put_u32(skb, KSVC_SVC_A_FLAGS, r->flags);
+	if (r->cluster_ip)
+		put_addr(skb, r);
+	if (r->port) {
+		ports = nla_nest_start(skb, KSVC_SVC_A_PORTS);
+		p = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
+		nla_put_string(skb, KSVC_PORT_A_NAME, "http");
+		nla_put_u8(skb, KSVC_PORT_A_PROTO, r->proto);
+		nla_put_u16(skb, KSVC_PORT_A_PORT, r->port);
+		if (r->node_port)
+			nla_put_u16(skb, KSVC_PORT_A_NODE_PORT, r->node_port);
+		put_bes(skb, r);
+		nla_nest_end(skb, p);
+		nla_nest_end(skb, ports);
+	}
+	nla_nest_end(skb, svc);
+	return skb;
+}
+
+static const struct req good = {
+	.ns = "default", .name = "myapp-service",
+	.type = KSVC_SVC_TYPE_NODE_PORT, .cluster_ip = IP(10, 96, 0, 10),
+	.proto = IPPROTO_TCP, .port = 80, .node_port = 30008, .nbe = 2,
+};
+
+struct parse_ctx {
+	struct ksvc_net kn;
+	struct netlink_ext_ack extack;
+	struct ksvc_svc *svc;
+};
+
+/* Parse @r as the policy layer and ksvc_parse_svc() would see it. */
+static int parse(struct kunit *test, struct parse_ctx *c, const struct req *r)
+{
+	struct sk_buff *skb = build(test, r);
+	struct nlattr *tb[KSVC_A_MAX + 1];
+	int err;
+
+	memset(&c->extack, 0, sizeof(c->extack));
+	c->svc = NULL;
+	err = nla_parse(tb, KSVC_A_MAX, (struct nlattr *)skb->data, skb->len,
+			ksvc_genl_family.policy, &c->extack);
+	if (!err) {
+		mutex_lock(&c->kn.lock);
+		err = ksvc_parse_svc(&c->kn, tb[KSVC_A_SERVICE], &c->svc,
+				     &c->extack);
+		mutex_unlock(&c->kn.lock);
+	}
+	kfree_skb(skb);
+	return err;
+}
+
+static struct parse_ctx *ctx(struct kunit *test)
+{
+	struct parse_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, ksvc_net_init(&c->kn), 0);
+	return c;
+}
+
+static void ctx_free(struct parse_ctx *c)
+{
+	if (c->svc)
+		ksvc_svc_free(c->svc);
+	ksvc_net_destroy(&c->kn);
+	rcu_barrier();
+}
+
+static void ksvc_parse_svc_test(struct kunit *test)
+{
+	struct parse_ctx *c = ctx(test);
+	struct ksvc_beset *bes;
+
+	KUNIT_ASSERT_EQ(test, parse(test, c, &good), 0);
+	KUNIT_EXPECT_STREQ(test, c->svc->key.name, "myapp-service");
+	KUNIT_EXPECT_EQ(test, c->svc->type, KSVC_SVC_TYPE_NODE_PORT);
+	KUNIT_EXPECT_EQ(test, c->svc->affinity_timeout, 10800U);
+	KUNIT_ASSERT_EQ(test, c->svc->nports, 1U);
+	KUNIT_EXPECT_EQ(test, c->svc->ports[0].node_port, 30008);
+	KUNIT_EXPECT_STREQ(test, c->svc->ports[0].name, "http");
+	KUNIT_EXPECT_EQ(test, c->svc->nfe, 2U);
+	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	KUNIT_ASSERT_NOT_NULL(test, bes);
+	KUNIT_EXPECT_EQ(test, bes->n, 2U);
+	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
+	KUNIT_EXPECT_EQ(test, ntohs(bes->be[1].port), 8080);
+	KUNIT_EXPECT_STREQ(test, bes->be[1].node, "node-1");
+	KUNIT_EXPECT_FALSE(test, c->svc->ports[0].keep_bes);
+	ctx_free(c);
+}
+
+/* One bad request, the errno it must get and a piece of its message. */
+struct bad_case {
+	const char *what;
+	struct req r;
+	int err;
+	const char *msg;
+};
+
+static void bad_case_desc(const struct bad_case *t, char *desc)
+{
+	strscpy(desc, t->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+#define GOOD .ns = "default", .name = "a", .type = KSVC_SVC_TYPE_NODE_PORT, \
+	.cluster_ip = IP(10, 96, 0, 1), .proto = IPPROTO_TCP, .port = 80, \
+	.nbe = -1
+
+static const struct bad_case bad_cases[] = {
+	{ "no name", { GOOD, .name = NULL }, -EINVAL, "namespace and a name" },
+	{ "bad label", { GOOD, .name = "My_Svc" }, -EINVAL, "DNS labels" },
+	{ "no type", { GOOD, .type = 0 }, -EINVAL, "type and a port" },
+	{ "type out of range", { GOOD, .type = 9 }, -ERANGE, NULL },
+	{ "no port", { GOOD, .port = 0 }, -EINVAL, "type and a port" },
+	{ "protocol", { GOOD, .proto = IPPROTO_ICMP }, -EINVAL, "TCP, UDP or SCTP" },
+	{ "unknown flags", { GOOD, .flags = 1U << 30, .flags_set = true },
+	  -EOPNOTSUPP, "unknown service flags" },
+	{ "nodePort on ClusterIP",
+	  { GOOD, .type = KSVC_SVC_TYPE_CLUSTER_IP, .node_port = 30001 },
+	  -EINVAL, "may not be used when type is ClusterIP" },
+	{ "nodePort outside range", { GOOD, .node_port = 8080 }, -EINVAL,
+	  "outside the range 30000-32767" },
+	{ "no cluster address", { GOOD, .cluster_ip = 0 }, -EINVAL,
+	  "cluster address is required" },
+	{ "headless with address",
+	  { GOOD, .flags = KSVC_SVC_F_HEADLESS, .flags_set = true }, -EINVAL,
+	  "headless" },
+	{ "IN and IN6", { GOOD, .both_families = true }, -EINVAL,
+	  "exactly one" },
+	{ "short address", { GOOD, .addr_len = 3 }, -ERANGE, NULL },
+	{ "backend family", { GOOD, .nbe = 1, .be_v6 = true }, -EINVAL,
+	  "family" },
+};
+
+KUNIT_ARRAY_PARAM(bad, bad_cases, bad_case_desc);
+
+static void ksvc_parse_svc_bad_test(struct kunit *test)
+{
+	const struct bad_case *t = test->param_value;
+	struct parse_ctx *c = ctx(test);
+
+	KUNIT_EXPECT_EQ(test, parse(test, c, &t->r), t->err);
+	KUNIT_EXPECT_NULL(test, c->svc);
+	if (t->msg) {
+		KUNIT_ASSERT_NOT_NULL(test, c->extack._msg);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(c->extack._msg, t->msg),
+					  "extack: %s", c->extack._msg);
+	}
+	ctx_free(c);
+}
+
+/* Fill a parsed, published service back into attributes. */
+static void ksvc_fill_svc_test(struct kunit *test)
+{
+	struct parse_ctx *c = ctx(test);
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1], *pt[KSVC_PORT_A_MAX + 1];
+	struct nlattr *port;
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_EQ(test, parse(test, c, &good), 0);
+	skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	mutex_lock(&c->kn.lock);
+	KUNIT_ASSERT_EQ(test, ksvc_svc_add(&c->kn, c->svc, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ksvc_fill_svc(skb, &c->kn, c->svc, true), 0);
+	c->svc = NULL;
+	mutex_unlock(&c->kn.lock);
+
+	KUNIT_ASSERT_EQ(test, nla_parse_nested(tb, KSVC_SVC_A_MAX,
+			(struct nlattr *)skb->data, NULL, NULL), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[KSVC_SVC_A_NAME]),
+			   "myapp-service");
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[KSVC_SVC_A_TYPE]),
+			KSVC_SVC_TYPE_NODE_PORT);
+	KUNIT_EXPECT_GT(test, nla_get_u64(tb[KSVC_SVC_A_CREATED]), 0ULL);
+	port = nla_data(tb[KSVC_SVC_A_PORTS]);
+	KUNIT_ASSERT_EQ(test, nla_parse_nested(pt, KSVC_PORT_A_MAX, port, NULL,
+					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, nla_get_u16(pt[KSVC_PORT_A_NODE_PORT]), 30008);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(pt[KSVC_PORT_A_NR_BACKENDS]), 2U);
+	KUNIT_EXPECT_NOT_NULL(test, pt[KSVC_PORT_A_BACKENDS]);
+	kfree_skb(skb);
+	ctx_free(c);
+}
+
+static struct kunit_case ksvc_netlink_cases[] = {
+	KUNIT_CASE(ksvc_parse_svc_test),
+	KUNIT_CASE_PARAM(ksvc_parse_svc_bad_test, bad_gen_params),
+	KUNIT_CASE(ksvc_fill_svc_test),
+	{}
+};
+
+static struct kunit_suite ksvc_netlink_suite = {
+	.name = "ksvc_netlink",
+	.test_cases = ksvc_netlink_cases,
+};
+
+kunit_test_suite(ksvc_netlink_suite);

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite ksvc_table: service tables, frontends, copy-on-write backend
+ * sets, limits, and a randomised run against a reference model.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include "../backends.h"
+#include "../table.h"
+
+#define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+
+static struct ksvc_net *net_new(struct kunit *test)
+{
+	struct ksvc_net *kn = kunit_kzalloc(test, sizeof(*kn), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kn);
+	KUNIT_ASSERT_EQ(test, ksvc_net_init(kn), 0);
+	return kn;
+}
+
+static void net_free(struct ksvc_net *kn)
+{
+	ksvc_net_destroy(kn);
+	rcu_barrier();
+}
+
+/* One IPv4 cluster address, one TCP port, optional nodePort. */
+static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
+			   u16 port, u16 node_port)
+{
+	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1);
+
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	ksvc_name_set(&svc->key, "default", name);
+	svc->type = node_port ? KSVC_SVC_TYPE_NODE_PORT :
+				KSVC_SVC_TYPE_CLUSTER_IP;
+	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
+					    .family = AF_INET, .a.ip = ip };
+	svc->ports[0].proto = IPPROTO_TCP;
+	svc->ports[0].port = port;
+	svc->ports[0].node_port = node_port;
+	svc->ports[0].keep_bes = true;
+	KUNIT_ASSERT_EQ(test, ksvc_svc_build_fe(svc, NULL), 0);
+	return svc;
+}
+
+static struct ksvc_fe_key key4(__be32 ip, u16 port)
+{
+	struct ksvc_fe_key k = { .family = AF_INET, .proto = IPPROTO_TCP,
+				 .port = htons(port), .addr.ip = ip };
+	return k;
+}
+
+static struct ksvc_fe_key key_np(u16 port)
+{
+	struct ksvc_fe_key k = { .proto = IPPROTO_TCP, .port = htons(port) };
+	return k;
+}
+
+/* Name of the service whose port a lookup of @k finds, or NULL. */
+static const char *who(struct ksvc_net *kn, struct ksvc_fe_key k)
+{
+	struct ksvc_port *p;
+	const char *name;
+
+	rcu_read_lock();
+	p = ksvc_lookup(kn, &k);
+	name = p ? p->svc->key.name : NULL;
+	rcu_read_unlock();
+	return name;
+}
+
+static int add(struct ksvc_net *kn, struct ksvc_svc *svc)
+{
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = ksvc_svc_add(kn, svc, NULL);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static void ksvc_svc_add_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+
+	KUNIT_EXPECT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 1), 80)), "a");
+	KUNIT_EXPECT_STREQ(test, who(kn, key_np(30080)), "a");
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 1), 81)));
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 2), 80)));
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
+	/* Same name again. */
+	KUNIT_EXPECT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 9), 80, 0)),
+			-EEXIST);
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 9), 80)));
+	net_free(kn);
+}
+
+/* A clash on one frontend installs none of the second service. */
+static void ksvc_svc_add_clash_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct netlink_ext_ack extack = {};
+	struct ksvc_svc *b;
+	int err;
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
+	b = mk(test, "b", IP(10, 96, 0, 2), 80, 30080);
+	mutex_lock(&kn->lock);
+	err = ksvc_svc_add(kn, b, &extack);
+	mutex_unlock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, err, -EEXIST);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "default/a"));
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 2), 80)));
+	KUNIT_EXPECT_STREQ(test, who(kn, key_np(30080)), "a");
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
+	net_free(kn);
+}
+
+static void ksvc_svc_build_fe_test(struct kunit *test)
+{
+	struct ksvc_svc *svc = mk(test, "a", IP(10, 96, 0, 1), 80, 30080);
+
+	/* One per address x port, one per nodePort. */
+	KUNIT_EXPECT_EQ(test, svc->nfe, 2U);
+	ksvc_svc_free(svc);
+
+	svc = ksvc_svc_alloc(2, 1);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
+					    .family = AF_INET, .a.ip = 1 };
+	svc->addrs[1] = svc->addrs[0];
+	svc->addrs[1].kind = KSVC_ADDR_KIND_EXTERNAL;
+	svc->ports[0].proto = IPPROTO_TCP;
+	svc->ports[0].port = 80;
+	KUNIT_EXPECT_EQ(test, ksvc_svc_build_fe(svc, NULL), -EINVAL);
+	ksvc_svc_free(svc);
+}
+
+static struct ksvc_beset *beset(struct kunit *test, int n, u8 first)
+{
+	struct ksvc_beset *bes = ksvc_beset_alloc(n);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, bes);
+	for (i = 0; i < n; i++) {
+		bes->be[i].family = AF_INET;
+		bes->be[i].addr.ip = IP(10, 244, 0, first + i);
+		bes->be[i].port = htons(8080);
+		bes->be[i].flags = KSVC_BE_F_READY;
+	}
+	KUNIT_ASSERT_EQ(test, ksvc_beset_sort(bes, NULL), 0);
+	return bes;
+}
+
+static struct ksvc_beset *cur(struct ksvc_net *kn, struct ksvc_port *p)
+{
+	return rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
+}
+
+/*
+ * A new set replaces the old one as a whole; counters follow the backends
+ * that remain.  (Readers racing the swap: the concurrency suite.)
+ */
+static void ksvc_backends_set_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ksvc_stats_sum sum;
+	struct ksvc_beset *now;
+	struct ksvc_port *p;
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	mutex_lock(&kn->lock);
+	p = &ksvc_svc_find(kn, &(struct ksvc_name){ "default", "a" })->ports[0];
+	ksvc_backends_set(kn, p, beset(test, 3, 1));	/* .1 .2 .3 */
+	mutex_unlock(&kn->lock);
+
+	rcu_read_lock();
+	now = rcu_dereference(p->bes);
+	KUNIT_EXPECT_EQ(test, now->n, 3U);
+	ksvc_stats_add(now->be[1].stats, 1, 100);	/* 10.244.0.2 */
+	rcu_read_unlock();
+
+	mutex_lock(&kn->lock);
+	ksvc_backends_set(kn, p, beset(test, 2, 2));	/* .2 .3 */
+	now = cur(kn, p);
+	KUNIT_ASSERT_EQ(test, now->n, 2U);
+	KUNIT_EXPECT_EQ(test, now->be[0].addr.ip, IP(10, 244, 0, 2));
+	ksvc_stats_read(now->be[0].stats, &sum);
+	KUNIT_EXPECT_EQ(test, sum.conns, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.bytes, 100ULL);
+	ksvc_stats_read(now->be[1].stats, &sum);
+	KUNIT_EXPECT_EQ(test, sum.packets, 0ULL);
+	mutex_unlock(&kn->lock);
+	net_free(kn);
+}
+
+static void ksvc_beset_sort_test(struct kunit *test)
+{
+	struct ksvc_beset *bes = beset(test, 3, 7);
+
+	KUNIT_EXPECT_EQ(test, bes->be[0].addr.ip, IP(10, 244, 0, 7));
+	bes->be[2].addr = bes->be[0].addr;
+	KUNIT_EXPECT_EQ(test, ksvc_beset_sort(bes, NULL), -EINVAL);
+	ksvc_beset_free(bes);
+}
+
+static int replace(struct ksvc_net *kn, struct ksvc_svc *svc)
+{
+	struct ksvc_svc *old;
+	int err;
+
+	mutex_lock(&kn->lock);
+	old = ksvc_svc_find(kn, &svc->key);
+	err = old ? ksvc_svc_replace(kn, old, svc, NULL) : -ENOENT;
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+/* Shared frontends swap in place; backends without a new set carry over. */
+static void ksvc_svc_replace_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ksvc_name n = { "default", "a" };
+	struct ksvc_svc *svc;
+	struct ksvc_beset *bes;
+	struct ksvc_port *p;
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
+	mutex_lock(&kn->lock);
+	p = &ksvc_svc_find(kn, &n)->ports[0];
+	bes = beset(test, 2, 1);
+	ksvc_backends_set(kn, p, bes);
+	mutex_unlock(&kn->lock);
+
+	KUNIT_ASSERT_EQ(test, replace(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30090)), 0);
+	KUNIT_EXPECT_NULL(test, who(kn, key_np(30080)));
+	KUNIT_EXPECT_STREQ(test, who(kn, key_np(30090)), "a");
+	mutex_lock(&kn->lock);
+	svc = ksvc_svc_find(kn, &n);
+	KUNIT_EXPECT_PTR_EQ(test, cur(kn, &svc->ports[0]), bes);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, ksvc_lookup(kn, &(struct ksvc_fe_key){
+		.family = AF_INET, .proto = IPPROTO_TCP, .port = htons(80),
+		.addr.ip = IP(10, 96, 0, 1) }), &svc->ports[0]);
+	rcu_read_unlock();
+	mutex_unlock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
+	KUNIT_EXPECT_EQ(test, replace(kn, mk(test, "zz", 1, 80, 0)), -ENOENT);
+	net_free(kn);
+}
+
+static void ksvc_svc_add_limit_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	unsigned int saved = ksvc_max_services;
+
+	ksvc_max_services = 2;
+	KUNIT_EXPECT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	KUNIT_EXPECT_EQ(test, add(kn, mk(test, "b", IP(10, 96, 0, 2), 80, 0)), 0);
+	KUNIT_EXPECT_EQ(test, add(kn, mk(test, "c", IP(10, 96, 0, 3), 80, 0)),
+			-ENOSPC);
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 1), 80)), "a");
+	ksvc_max_services = saved;
+	net_free(kn);
+}
+
+static void ksvc_flush_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ksvc_svc *other = mk(test, "b", IP(10, 96, 0, 2), 80, 0);
+
+	strscpy(other->key.ns, "kube-system", sizeof(other->key.ns));
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	KUNIT_ASSERT_EQ(test, add(kn, other), 0);
+	mutex_lock(&kn->lock);
+	ksvc_flush(kn, "default");
+	mutex_unlock(&kn->lock);
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 1), 80)));
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 2), 80)), "b");
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
+	net_free(kn);
+}
+
+/*
+ * Reference model: NSVC services drawn from a small pool of addresses,
+ * ports and nodePorts, so clashes are common.  After every add, replace
+ * or delete, each pool key must resolve exactly as the model says.
+ */
+#define NSVC	6
+#define NIP	3
+#define NPORT	2
+#define NNP	3
+
+struct ref_svc {
+	bool live;
+	int ip, port, np;	/* np: -1 = none */
+};
+
+static u32 lcg(u32 *s)
+{
+	*s = *s * 1103515245 + 12345;
+	return *s >> 8;
+}
+
+static int ref_holder_ip(struct ref_svc *m, int ip, int port)
+{
+	int i;
+
+	for (i = 0; i < NSVC; i++)
+		if (m[i].live && m[i].ip == ip && m[i].port == port)
+			return i;
+	return -1;
+}
+
+static int ref_holder_np(struct ref_svc *m, int np)
+{
+	int i;
+
+	for (i = 0; i < NSVC; i++)
+		if (m[i].live && m[i].np == np)
+			return i;
+	return -1;
+}
+
+static bool ref_clash(struct ref_svc *m, int self, struct ref_svc *s)
+{
+	int h = ref_holder_ip(m, s->ip, s->port);
+
+	if (h >= 0 && h != self)
+		return true;
+	h = s->np < 0 ? -1 : ref_holder_np(m, s->np);
+	return h >= 0 && h != self;
+}
+
+static void ref_check(struct kunit *test, struct ksvc_net *kn,
+		      struct ref_svc *m)
+{
+	static const char * const names[] = { "s0", "s1", "s2", "s3", "s4", "s5" };
+	int ip, port, np, h;
+
+	for (ip = 0; ip < NIP; ip++)
+		for (port = 0; port < NPORT; port++) {
+			h = ref_holder_ip(m, ip, port);
+			if (h >= 0)
+				KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, ip), 80 + port)) ?: "-",
+						   names[h]);
+			else
+				KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, ip), 80 + port)));
+		}
+	for (np = 0; np < NNP; np++) {
+		h = ref_holder_np(m, np);
+		if (h >= 0)
+			KUNIT_EXPECT_STREQ(test, who(kn, key_np(30000 + np)) ?: "-",
+					   names[h]);
+		else
+			KUNIT_EXPECT_NULL(test, who(kn, key_np(30000 + np)));
+	}
+}
+
+static void ref_step(struct kunit *test, struct ksvc_net *kn,
+		     struct ref_svc *m, u32 *seed)
+{
+	int i = lcg(seed) % NSVC, err, want;
+	struct ref_svc s = { .live = true, .ip = lcg(seed) % NIP,
+			     .port = lcg(seed) % NPORT,
+			     .np = (int)(lcg(seed) % (NNP + 1)) - 1 };
+	char name[4] = { 's', '0' + i };
+	struct ksvc_svc *svc;
+
+	if (m[i].live && lcg(seed) % 3 == 0) {
+		mutex_lock(&kn->lock);
+		ksvc_svc_del(kn, ksvc_svc_find(kn, &(struct ksvc_name){
+			.ns = "default", .name = { 's', '0' + i } }));
+		mutex_unlock(&kn->lock);
+		m[i].live = false;
+		return;
+	}
+	svc = mk(test, name, IP(10, 96, 0, s.ip), 80 + s.port,
+		 s.np < 0 ? 0 : 30000 + s.np);
+	want = ref_clash(m, m[i].live ? i : -1, &s) ? -EEXIST : 0;
+	err = m[i].live ? replace(kn, svc) : add(kn, svc);
+	KUNIT_EXPECT_EQ(test, err, want);
+	if (!err)
+		m[i] = s;
+}
+
+static void ksvc_lookup_model_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ref_svc m[NSVC] = {};
+	u32 seed = 42, live = 0;
+	int step, i;
+
+	for (step = 0; step < 400; step++) {
+		ref_step(test, kn, m, &seed);
+		ref_check(test, kn, m);
+	}
+	for (i = 0; i < NSVC; i++)
+		live += m[i].live;
+	KUNIT_EXPECT_EQ(test, kn->nsvc, live);
+	net_free(kn);
+}
+
+static struct kunit_case ksvc_table_cases[] = {
+	KUNIT_CASE(ksvc_svc_add_test),
+	KUNIT_CASE(ksvc_svc_add_clash_test),
+	KUNIT_CASE(ksvc_svc_build_fe_test),
+	KUNIT_CASE(ksvc_backends_set_test),
+	KUNIT_CASE(ksvc_beset_sort_test),
+	KUNIT_CASE(ksvc_svc_replace_test),
+	KUNIT_CASE(ksvc_svc_add_limit_test),
+	KUNIT_CASE(ksvc_flush_test),
+	KUNIT_CASE(ksvc_lookup_model_test),
+	{}
+};
+
+static struct kunit_suite ksvc_table_suite = {
+	.name = "ksvc_table",
+	.test_cases = ksvc_table_cases,
+};
+
+kunit_test_suite(ksvc_table_suite);

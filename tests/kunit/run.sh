@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run ksvc's KUnit suites on UML.  The module's sources are copied into
+# net/ksvc/ of Debian's linux-source-6.1 (kept under the cache directory,
+# outside the repo) and built into a UML kernel by kunit.py.  The cache is
+# only a speed-up: with none, the first build takes a few minutes.
+#
+# Prints "kunit: N passed, N failed" last; exits non-zero on any failure.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${KSVC_CACHE:-$HOME/.cache/ksvc}
+src=$cache/linux-source-6.1
+build=$cache/uml
+tarball=/usr/src/linux-source-6.1.tar.xz
+
+mkdir -p "$cache" "$build"
+if [ ! -f "$src/Makefile" ]; then
+	echo "kunit: unpacking $tarball into $cache"
+	tar -C "$cache" -xf "$tarball"
+fi
+
+# Glue: net/ksvc mirrors the repo's kmod/ and include/ so kmod/Kbuild
+# works unchanged.  Copies keep mtimes: unchanged files are not rebuilt.
+glue=$src/net/ksvc
+mkdir -p "$glue"
+rm -rf "$glue/kmod" "$glue/include"
+cp -a "$repo/kmod" "$repo/include" "$glue/"
+find "$glue/kmod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+cp "$repo/tests/kunit/Kconfig" "$glue/Kconfig"
+grep -q 'net/ksvc/Kconfig' "$src/net/Kconfig" ||
+	sed -i 's|^source "net/netfilter/Kconfig"|&\nsource "net/ksvc/Kconfig"|' "$src/net/Kconfig"
+grep -q 'ksvc/kmod/' "$src/net/Makefile" ||
+	echo 'obj-$(CONFIG_KSVC) += ksvc/kmod/' >> "$src/net/Makefile"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cd "$src"
+set +e
+python3 tools/testing/kunit/kunit.py run --build_dir "$build" \
+	--kunitconfig "$repo/tests/kunit/ksvc.kunitconfig" \
+	--jobs "$(nproc)" --timeout 600 ${KUNIT_ARGS:-} 'ksvc_*' 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# kunit.py ends with "Testing complete. Ran N tests: passed: P, failed: F..."
+summary=$(grep -a 'Testing complete' "$log" | tail -n 1 || true)
+passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+failed=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
+passed=${passed:-0}
+failed=${failed:-0}
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1	# build failure or crash: never report a clean run
+fi
+# A lockdep, RCU or memory splat fails the run even when every case passed.
+splats=$(grep -aE 'BUG:|WARNING:|Oops|KASAN|suspicious RCU usage|kmemleak' \
+	"$build/test.log" || true)
+if [ -n "$splats" ]; then
+	echo "kunit: kernel warnings during the run (see $build/test.log):"
+	echo "$splats"
+	failed=$((failed + 1))
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1	# no test ran
+fi
+echo "kunit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
