@@ -59,13 +59,8 @@ void diag_msg(struct diag *d, enum diag_level lvl, const struct loc *l,
 	va_list ap;
 
 	if (lvl == DIAG_ERROR) {
-		d->errors++;
-		if (d->errors == d->max_errors + 1) {
-			diag_keep(d, m_xasprintf("error: too many errors (%d), stopping",
-						 d->max_errors));
-			return;
-		}
-		if (d->errors > d->max_errors)
+		/* past the cap: counted (the input is bad) but not shown */
+		if (++d->errors > d->max_errors)
 			return;
 	} else if (lvl == DIAG_WARNING) {
 		d->warnings++;
@@ -81,6 +76,9 @@ void diag_msg(struct diag *d, enum diag_level lvl, const struct loc *l,
 	msg = m_xasprintf("%s%s: %s", prefix, level_name[lvl], body);
 	free(body);
 	diag_keep(d, msg);
+	if (lvl == DIAG_ERROR && d->errors == d->max_errors)
+		diag_keep(d, m_xasprintf("error: too many errors (%d), stopping",
+					 d->max_errors));
 }
 
 bool diag_has(const struct diag *d, const char *s)

@@ -194,22 +194,38 @@ static void type_error(const struct rd *r, const yaml_node_t *n,
 	       show(b, sizeof(b), n), what);
 }
 
+/*
+ * Paths are for messages only: a path longer than PATH_LEN is cut, which
+ * needs a document nested near the depth limit with long keys.
+ */
+static void join_fmt(char *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void join_fmt(char *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, PATH_LEN, fmt, ap);
+	va_end(ap);
+}
+
 static void join(char *out, const char *path, const char *name)
 {
 	if (path[0])
-		snprintf(out, PATH_LEN, "%s.%s", path, name);
+		join_fmt(out, "%s.%s", path, name);
 	else
-		snprintf(out, PATH_LEN, "%s", name);
+		join_fmt(out, "%s", name);
 }
 
 static void join_idx(char *out, const char *path, size_t i)
 {
-	snprintf(out, PATH_LEN, "%s[%zu]", path, i);
+	join_fmt(out, "%s[%zu]", path, i);
 }
 
 static void join_key(char *out, const char *path, const char *key)
 {
-	snprintf(out, PATH_LEN, "%s[%s]", path, key);
+	join_fmt(out, "%s[%s]", path, key);
 }
 
 /* The value of key @key in mapping @n, or NULL. */
@@ -458,9 +474,9 @@ static yaml_node_t *earlier_key(const struct rd *r, const yaml_node_t *n,
 	return NULL;
 }
 
-/* Keys must be strings and unique. */
+/* Keys must be strings and unique; @map_key: path[key], not path.key */
 static bool key_ok(const struct rd *r, const yaml_node_t *map,
-		   const yaml_node_pair_t *p, const char *path)
+		   const yaml_node_pair_t *p, const char *path, bool map_key)
 {
 	yaml_node_t *k = node(r, p->key), *first;
 
@@ -474,7 +490,10 @@ static bool key_ok(const struct rd *r, const yaml_node_t *map,
 	if (first) {
 		char fpath[PATH_LEN];
 
-		join(fpath, path, sval(k));
+		if (map_key)
+			join_key(fpath, path, sval(k));
+		else
+			join(fpath, path, sval(k));
 		err_at(r, k, "%s: Duplicate value: field already set at line %d",
 		       fpath, (int)first->start_mark.line + 1);
 		return false;
@@ -561,7 +580,7 @@ static void check_sub(struct rd *r, const struct field *f, yaml_node_t *v,
 		     p < v->data.mapping.pairs.top; p++) {
 			yaml_node_t *val = node(r, p->value);
 
-			if (!key_ok(r, v, p, path))
+			if (!key_ok(r, v, p, path, true))
 				continue;
 			join_key(ipath, path, sval(node(r, p->key)));
 			if (!is_null(val))
@@ -582,7 +601,7 @@ static void walk_obj(struct rd *r, yaml_node_t *n, const char *path,
 		yaml_node_t *k = node(r, p->key), *v = node(r, p->value);
 		const struct field *f;
 
-		if (!key_ok(r, n, p, path))
+		if (!key_ok(r, n, p, path, false))
 			continue;
 		f = find_field(s, sval(k));
 		if (!f) {
@@ -630,7 +649,7 @@ static void read_strmap(struct rd *r, yaml_node_t *v, const char *path,
 		yaml_node_t *val = node(r, p->value);
 		struct m_label *l;
 
-		if (!key_ok(r, v, p, path))
+		if (!key_ok(r, v, p, path, true))
 			continue;
 		join_key(kpath, path, sval(node(r, p->key)));
 		if (!is_null(val) && !check_kind(r, val, F_STR, kpath))
