@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build kmod/ksvc.ko and tools/ksvcctl/ksvcctl
+# make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu)
+# make install    module into /lib/modules/$(KVER)/extra, tool into /usr/local/sbin
+# make KDIR=...   build against another kernel tree
+#
+# When the running kernel has no headers (a sandbox, a container), the
+# newest installed /lib/modules/*/build is used instead.
+KVER ?= $(shell uname -r)
+ifeq ($(wildcard /lib/modules/$(KVER)/build/Makefile),)
+KVER := $(notdir $(lastword $(sort $(wildcard /lib/modules/*))))
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+
+all: module tool
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tool:
+	$(MAKE) -C tools/ksvcctl
+
+check: all
+	tests/run-all.sh
+
+check-kunit:
+	tests/kunit/run.sh
+
+check-unit: tool
+	$(MAKE) -C tests/unit check
+
+check-vm: all
+	tests/vm/run.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	install -D -m 0755 tools/ksvcctl/ksvcctl $(DESTDIR)$(PREFIX)/sbin/ksvcctl
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/ksvcctl clean
+	-$(MAKE) -C tests/unit clean
+
+.PHONY: all module tool check check-kunit check-unit check-vm install clean
