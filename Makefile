@@ -22,6 +22,13 @@ module:
 tool:
 	$(MAKE) -C tools/ksvcctl
 
+# Install the packages, build, and run the demo (in a VM if this kernel
+# cannot load the module).
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	scripts/demo
+
 check: all
 	tests/run-all.sh
 
@@ -43,4 +50,4 @@ clean:
 	$(MAKE) -C tools/ksvcctl clean
 	-$(MAKE) -C tests/unit clean
 
-.PHONY: all module tool check check-kunit check-unit check-vm install clean
+.PHONY: all module tool demo check check-kunit check-unit check-vm install clean
