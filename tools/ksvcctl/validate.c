@@ -283,7 +283,10 @@ static void check_node_port(struct diag *d, const struct m_service *s,
 		return;
 	}
 	if (!in_range(p->node_port, 1, 65535)) {
-		port_range(d, l, path, p->node_port);
+		char fpath[80];
+
+		snprintf(fpath, sizeof(fpath), "%s.nodePort", path);
+		port_range(d, l, fpath, p->node_port);
 		return;
 	}
 	if (!in_range(p->node_port, np_min, np_max)) {
