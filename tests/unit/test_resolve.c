@@ -226,12 +226,20 @@ static void pods_details(void **state)
 	     "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p3, labels: {app: db}}\n"
 	     "status: {podIP: 10.1.0.3}\n"
 	     "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p4, labels: {app: web}}\n"
-	     "status: {phase: Pending}\n");
+	     "status: {phase: Pending}\n"
+	     "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p5, labels: {app: web}}\n"
+	     "status: {phase: Succeeded, podIP: 10.1.0.5}\n"
+	     "---\napiVersion: v1\nkind: Pod\n"
+	     "metadata: {name: p6, labels: {app: web}, deletionTimestamp: \"2024-05-02T11:00:00Z\"}\n"
+	     "status: {podIP: 10.1.0.6, conditions: [{type: Ready, status: \"True\"}]}\n");
 	pb = f.m.svcs[0].backends;
-	/* defaulted targetPort = port; the IPv6 pod IP does not fit */
+	/* defaulted targetPort = port; the IPv6 pod IP does not fit; the
+	 * Succeeded pod is left out; the one being deleted is terminating */
 	assert_true(pb[0].known);
-	assert_int_equal(pb[0].n, 1);
+	assert_int_equal(pb[0].n, 2);
 	assert_be(&pb[0].be[0], "10.1.0.1", 80, 0, NULL);
+	assert_be(&pb[0].be[1], "10.1.0.6", 80,
+		  KSVC_BE_F_SERVING | KSVC_BE_F_TERMINATING, NULL);
 	/* named port matched with its protocol */
 	assert_int_equal(pb[1].n, 1);
 	assert_int_equal(pb[1].be[0].port, 5354);

@@ -141,6 +141,8 @@ struct m_pod {
 	size_t n_ports;
 	struct loc loc;
 	struct loc name_loc, ns_loc;	/* line 0 = absent */
+	bool terminal;		/* status.phase Succeeded/Failed: no backend */
+	bool terminating;	/* metadata.deletionTimestamp is set */
 };
 
 /* Everything read from one invocation's inputs (-f may repeat). */

@@ -135,6 +135,17 @@ static int pod_port(const struct m_pod *pod, const struct m_port *sp)
 	return 0;
 }
 
+/*
+ * As the EndpointSlice controller sets conditions: a pod being deleted is
+ * terminating and not ready, though it may still be serving.
+ */
+static uint32_t pod_flags(const struct m_pod *pod)
+{
+	if (pod->terminating)
+		return KSVC_BE_F_TERMINATING | (pod->ready ? KSVC_BE_F_SERVING : 0);
+	return pod->ready ? KSVC_BE_F_READY | KSVC_BE_F_SERVING : 0;
+}
+
 static bool from_pods(const struct model *m, const struct m_service *s,
 		      const struct m_port *sp, struct m_port_backends *pb)
 {
@@ -144,10 +155,12 @@ static bool from_pods(const struct model *m, const struct m_service *s,
 		return false;
 	for (size_t i = 0; i < m->n_pods; i++) {
 		const struct m_pod *pod = &m->pods[i];
-		uint32_t flags = pod->ready ? KSVC_BE_F_READY | KSVC_BE_F_SERVING : 0;
+		uint32_t flags = pod_flags(pod);
 		int port;
 
-		if (strcmp(pod->ns, s->ns) || !selector_matches(s, pod))
+		/* as the EndpointSlice controller: finished pods serve nothing */
+		if (pod->terminal || strcmp(pod->ns, s->ns) ||
+		    !selector_matches(s, pod))
 			continue;
 		known = true;
 		port = pod_port(pod, sp);

@@ -731,7 +731,7 @@ struct meta {
 	struct m_label *labels;
 	size_t n_labels;
 	yaml_node_t *annotations;	/* the mapping, already checked */
-	bool want_labels;
+	bool deleting;			/* deletionTimestamp is set */
 };
 
 static bool visit_meta(struct rd *r, void *obj, const char *name,
@@ -750,6 +750,9 @@ static bool visit_meta(struct rd *r, void *obj, const char *name,
 	} else if (!strcmp(name, "annotations")) {
 		md->annotations = v;
 		return false;	/* check them all; callers pick theirs */
+	} else if (!strcmp(name, "deletionTimestamp")) {
+		md->deleting = true;
+		return false;
 	} else {
 		return false;
 	}
@@ -1589,6 +1592,7 @@ static const struct schema pod_cond_schema = { true, pod_cond_fields };
 
 static const struct field pod_status_fields[] = {
 	{ "conditions", F_LIST, &pod_cond_schema },
+	{ "phase", F_STR, NULL },
 	{ "podIP", F_STR, NULL },
 	{ "podIPs", F_LIST, &pod_ip_schema },
 	{ NULL }
@@ -1709,6 +1713,9 @@ static bool visit_pod_part(struct rd *r, void *obj, const char *name,
 		p->node_name = sdup(v);
 	else if (!strcmp(name, "containers"))
 		each_item(r, v, path, read_container, p);
+	else if (!strcmp(name, "phase"))
+		p->terminal = !strcmp(sval(v), "Succeeded") ||
+			      !strcmp(sval(v), "Failed");
 	else if (!strcmp(name, "podIP"))
 		pod_add_ip(r, p, v, path);
 	else if (!strcmp(name, "podIPs"))
@@ -1746,6 +1753,7 @@ static void read_pod(struct rd *r, yaml_node_t *root)
 	walk_obj(r, root, "", &pod_schema, visit_pod, &pr);
 	pr.p.name_loc = pr.md.name_loc;
 	pr.p.ns_loc = pr.md.ns_loc;
+	pr.p.terminating = pr.md.deleting;
 	meta_take(&pr.md, &pr.p.name, &pr.p.ns);
 	pr.p.labels = pr.md.labels;
 	pr.p.n_labels = pr.md.n_labels;
