@@ -30,8 +30,10 @@ const struct nla_policy ksvc_be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_STATS] = { .type = NLA_REJECT },
 };
 
-static const struct nla_policy be_list_policy[KSVC_LIST_A_MAX + 1] = {
-	[KSVC_LIST_A_ENTRY] = NLA_POLICY_NESTED(ksvc_be_policy),
+static const struct nla_policy bes_policy[KSVC_BES_A_MAX + 1] = {
+	[KSVC_BES_A_ENTRY] = NLA_POLICY_NESTED(ksvc_be_policy),
+	[KSVC_BES_A_PROTO] = { .type = NLA_U8 },
+	[KSVC_BES_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
 const struct nla_policy ksvc_port_policy[KSVC_PORT_A_MAX + 1] = {
@@ -41,7 +43,6 @@ const struct nla_policy ksvc_port_policy[KSVC_PORT_A_MAX + 1] = {
 	[KSVC_PORT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KSVC_PORT_A_NODE_PORT] = { .type = NLA_U16 },
 	[KSVC_PORT_A_TARGET_PORT] = { .type = NLA_U16 },
-	[KSVC_PORT_A_BACKENDS] = NLA_POLICY_NESTED(be_list_policy),
 	[KSVC_PORT_A_STATS] = { .type = NLA_REJECT },
 	[KSVC_PORT_A_NR_BACKENDS] = { .type = NLA_REJECT },
 };
@@ -80,6 +81,7 @@ const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 static const struct nla_policy ksvc_policy[KSVC_A_MAX + 1] = {
 	[KSVC_A_SERVICE] = NLA_POLICY_NESTED(ksvc_svc_policy),
 	[KSVC_A_CONFIG] = NLA_POLICY_NESTED(ksvc_cfg_policy),
+	[KSVC_A_BACKENDS] = NLA_POLICY_NESTED(bes_policy),
 };
 
 static const struct genl_small_ops ksvc_ops[] = {

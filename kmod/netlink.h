@@ -24,13 +24,25 @@ int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info);
 int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info);
 
+/*
+ * The top-level attributes of a request, where KSVC_A_BACKENDS chunks
+ * repeat: genl's attrs[] keeps only the last of each type.
+ */
+struct ksvc_chunks {
+	const struct nlattr *head;
+	int len;
+};
+
 /* Parsing helpers, exposed for the KUnit suites. */
 int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
-		   struct ksvc_svc **out, struct netlink_ext_ack *extack);
+		   const struct ksvc_chunks *chunks, struct ksvc_svc **out,
+		   struct netlink_ext_ack *extack);
 int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,
 		    struct netlink_ext_ack *extack);
-int ksvc_parse_beset(const struct nlattr *attr, struct ksvc_beset **out,
-		     struct netlink_ext_ack *extack);
+int ksvc_parse_beset(const struct ksvc_chunks *chunks, u8 proto, u16 port,
+		     struct ksvc_beset **out, struct netlink_ext_ack *extack);
+int ksvc_check_chunks(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
+		      struct netlink_ext_ack *extack);
 int ksvc_nl_reply_svc(struct genl_info *info, struct ksvc_net *kn,
 		      struct ksvc_svc *svc);
 int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,

@@ -58,7 +58,7 @@ static int put_addrs(struct sk_buff *skb, const struct ksvc_svc *svc)
 
 static int put_be(struct sk_buff *skb, const struct ksvc_backend *be)
 {
-	struct nlattr *e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
+	struct nlattr *e = nla_nest_start(skb, KSVC_BES_A_ENTRY);
 
 	if (!e ||
 	    put_inet(skb, KSVC_BE_A_IN, KSVC_BE_A_IN6, be->family, &be->addr) ||
@@ -72,22 +72,34 @@ static int put_be(struct sk_buff *skb, const struct ksvc_backend *be)
 	return 0;
 }
 
-static int put_backends(struct sk_buff *skb, const struct ksvc_beset *bes)
+#define CHUNK	256	/* backends per chunk: well below the 64 KiB of a nest */
+
+/* @port's backends as top-level KSVC_A_BACKENDS chunks. */
+static int put_chunks(struct sk_buff *skb, struct ksvc_net *kn,
+		      const struct ksvc_port *p)
 {
-	struct nlattr *list = nla_nest_start(skb, KSVC_PORT_A_BACKENDS);
+	const struct ksvc_beset *bes =
+		rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
+	struct nlattr *c;
 	u32 i;
 
-	if (!list)
-		return -EMSGSIZE;
-	for (i = 0; bes && i < bes->n; i++)
+	for (i = 0; bes && i < bes->n; i++) {
+		if (i % CHUNK == 0) {
+			c = nla_nest_start(skb, KSVC_A_BACKENDS);
+			if (!c || nla_put_u8(skb, KSVC_BES_A_PROTO, p->proto) ||
+			    nla_put_u16(skb, KSVC_BES_A_PORT, p->port))
+				return -EMSGSIZE;
+		}
 		if (put_be(skb, &bes->be[i]))
 			return -EMSGSIZE;
-	nla_nest_end(skb, list);
+		if (i % CHUNK == CHUNK - 1 || i == bes->n - 1)
+			nla_nest_end(skb, c);
+	}
 	return 0;
 }
 
 static int put_port(struct sk_buff *skb, struct ksvc_net *kn,
-		    const struct ksvc_port *p, bool backends)
+		    const struct ksvc_port *p)
 {
 	const struct ksvc_beset *bes =
 		rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
@@ -99,15 +111,14 @@ static int put_port(struct sk_buff *skb, struct ksvc_net *kn,
 	    nla_put_u16(skb, KSVC_PORT_A_NODE_PORT, p->node_port) ||
 	    nla_put_u16(skb, KSVC_PORT_A_TARGET_PORT, p->target_port) ||
 	    nla_put_u32(skb, KSVC_PORT_A_NR_BACKENDS, bes ? bes->n : 0) ||
-	    put_stats(skb, KSVC_PORT_A_STATS, p->stats) ||
-	    (backends && put_backends(skb, bes)))
+	    put_stats(skb, KSVC_PORT_A_STATS, p->stats))
 		return -EMSGSIZE;
 	nla_nest_end(skb, e);
 	return 0;
 }
 
 static int put_ports(struct sk_buff *skb, struct ksvc_net *kn,
-		     const struct ksvc_svc *svc, bool backends)
+		     const struct ksvc_svc *svc)
 {
 	struct nlattr *list = nla_nest_start(skb, KSVC_SVC_A_PORTS);
 	u32 i;
@@ -115,17 +126,22 @@ static int put_ports(struct sk_buff *skb, struct ksvc_net *kn,
 	if (!list)
 		return -EMSGSIZE;
 	for (i = 0; i < svc->nports; i++)
-		if (put_port(skb, kn, &svc->ports[i], backends))
+		if (put_port(skb, kn, &svc->ports[i]))
 			return -EMSGSIZE;
 	nla_nest_end(skb, list);
 	return 0;
 }
 
-/* One KSVC_A_SERVICE nest; on -EMSGSIZE the skb is left as it was. */
+/*
+ * KSVC_A_SERVICE, then with @backends the chunks of every port.  On
+ * -EMSGSIZE the skb is left as it was.
+ */
 int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,
 		  struct ksvc_svc *svc, bool backends)
 {
+	unsigned char *mark = skb_tail_pointer(skb);
 	struct nlattr *nest = nla_nest_start(skb, KSVC_A_SERVICE);
+	u32 i;
 
 	lockdep_assert_held(&kn->lock);
 	if (!nest ||
@@ -138,12 +154,16 @@ int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,
 			svc->affinity_timeout) ||
 	    nla_put_u64_64bit(skb, KSVC_SVC_A_CREATED, svc->created,
 			      KSVC_SVC_A_PAD) ||
-	    put_addrs(skb, svc) || put_ports(skb, kn, svc, backends)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	    put_addrs(skb, svc) || put_ports(skb, kn, svc))
+		goto cancel;
 	nla_nest_end(skb, nest);
+	for (i = 0; backends && i < svc->nports; i++)
+		if (put_chunks(skb, kn, &svc->ports[i]))
+			goto cancel;
 	return 0;
+cancel:
+	nlmsg_trim(skb, mark);
+	return -EMSGSIZE;
 }
 
 /* Upper bound of a service's reply, backends included. */

@@ -91,13 +91,64 @@ static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
 			  &be->family, &be->addr, extack);
 }
 
-int ksvc_parse_beset(const struct nlattr *attr, struct ksvc_beset **out,
-		     struct netlink_ext_ack *extack)
+static bool chunk_names(const struct nlattr *c, u8 proto, u16 port)
 {
-	int n = count_entries(attr), i = 0, rem, err;
-	struct ksvc_beset *bes;
-	const struct nlattr *a;
+	const struct nlattr *pr = nla_find_nested(c, KSVC_BES_A_PROTO);
+	const struct nlattr *po = nla_find_nested(c, KSVC_BES_A_PORT);
 
+	return nla_type(c) == KSVC_A_BACKENDS && pr && po &&
+	       nla_get_u8(pr) == proto && nla_get_u16(po) == port;
+}
+
+/* Entries of all chunks naming @proto/@port; -1 when none names it. */
+static int count_chunked(const struct ksvc_chunks *chunks, u8 proto, u16 port)
+{
+	const struct nlattr *c, *e;
+	int rem, erem, n = -1;
+
+	nla_for_each_attr(c, chunks->head, chunks->len, rem) {
+		if (!chunk_names(c, proto, port))
+			continue;
+		n = max(n, 0);
+		nla_for_each_nested(e, c, erem)
+			n += nla_type(e) == KSVC_BES_A_ENTRY;
+	}
+	return n;
+}
+
+static int fill_beset(const struct ksvc_chunks *chunks, u8 proto, u16 port,
+		      struct ksvc_beset *bes, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *c, *e;
+	int rem, erem, i = 0, err;
+
+	nla_for_each_attr(c, chunks->head, chunks->len, rem) {
+		if (!chunk_names(c, proto, port))
+			continue;
+		nla_for_each_nested(e, c, erem) {
+			if (nla_type(e) != KSVC_BES_A_ENTRY)
+				continue;
+			err = parse_be(e, &bes->be[i++], extack);
+			if (err)
+				return err;
+		}
+	}
+	return ksvc_beset_sort(bes, extack);
+}
+
+/*
+ * The new backend set of service port @proto/@port: the union of every
+ * chunk naming it.  *@out stays NULL when no chunk names the port.
+ */
+int ksvc_parse_beset(const struct ksvc_chunks *chunks, u8 proto, u16 port,
+		     struct ksvc_beset **out, struct netlink_ext_ack *extack)
+{
+	int n = count_chunked(chunks, proto, port), err;
+	struct ksvc_beset *bes;
+
+	*out = NULL;
+	if (n < 0)
+		return 0;
 	if (n > ksvc_max_backends) {
 		ksvc_errmsg(extack, "%d backends: limit is %u (max_backends)",
 			    n, ksvc_max_backends);
@@ -106,19 +157,39 @@ int ksvc_parse_beset(const struct nlattr *attr, struct ksvc_beset **out,
 	bes = ksvc_beset_alloc(n);
 	if (!bes)
 		return -ENOMEM;
-	nla_for_each_nested(a, attr, rem) {
-		err = parse_be(a, &bes->be[i++], extack);
-		if (err)
-			goto err;
+	err = fill_beset(chunks, proto, port, bes, extack);
+	if (err) {
+		ksvc_beset_free(bes);
+		return err;
 	}
-	err = ksvc_beset_sort(bes, extack);
-	if (err)
-		goto err;
 	*out = bes;
 	return 0;
-err:
-	ksvc_beset_free(bes);
-	return err;
+}
+
+/* Every chunk names a port of @svc. */
+int ksvc_check_chunks(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
+		      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *c, *pr, *po;
+	int rem;
+
+	nla_for_each_attr(c, chunks->head, chunks->len, rem) {
+		if (nla_type(c) != KSVC_A_BACKENDS)
+			continue;
+		pr = nla_find_nested(c, KSVC_BES_A_PROTO);
+		po = nla_find_nested(c, KSVC_BES_A_PORT);
+		if (!pr || !po) {
+			NL_SET_ERR_MSG_ATTR(extack, c,
+					    "backends chunk needs PROTO and PORT");
+			return -EINVAL;
+		}
+		if (!ksvc_port_find(svc, nla_get_u8(pr), nla_get_u16(po))) {
+			ksvc_errmsg(extack, "service %s/%s has no port %u",
+				    svc->key.ns, svc->key.name, nla_get_u16(po));
+			return -ENOENT;
+		}
+	}
+	return 0;
 }
 
 static int parse_proto(const struct nlattr *attr, u8 *proto,
@@ -176,7 +247,6 @@ static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
 		      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
-	struct ksvc_beset *bes;
 	int err;
 
 	err = nla_parse_nested(tb, KSVC_PORT_A_MAX, attr, ksvc_port_policy,
@@ -190,19 +260,26 @@ static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
 		p->target_port = nla_get_u16(tb[KSVC_PORT_A_TARGET_PORT]);
 	if (tb[KSVC_PORT_A_NODE_PORT])
 		p->node_port = nla_get_u16(tb[KSVC_PORT_A_NODE_PORT]);
-	err = check_node_port(cfg, svc->type, p->node_port,
-			      tb[KSVC_PORT_A_NODE_PORT], extack);
-	if (err)
-		return err;
-	if (!tb[KSVC_PORT_A_BACKENDS]) {
-		p->keep_bes = true;
-		return 0;
+	return check_node_port(cfg, svc->type, p->node_port,
+			       tb[KSVC_PORT_A_NODE_PORT], extack);
+}
+
+/* Ports no chunk names keep what they had (SVC_SET) or start empty. */
+static int parse_besets(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
+			struct netlink_ext_ack *extack)
+{
+	struct ksvc_beset *bes;
+	u32 i;
+	int err = ksvc_check_chunks(chunks, svc, extack);
+
+	for (i = 0; i < svc->nports && !err; i++) {
+		struct ksvc_port *p = &svc->ports[i];
+
+		err = ksvc_parse_beset(chunks, p->proto, p->port, &bes, extack);
+		RCU_INIT_POINTER(p->bes, bes);
+		p->keep_bes = !bes;
 	}
-	err = ksvc_parse_beset(tb[KSVC_PORT_A_BACKENDS], &bes, extack);
-	if (err)
-		return err;
-	RCU_INIT_POINTER(p->bes, bes);
-	return 0;
+	return err;
 }
 
 static int parse_lists(struct ksvc_net *kn, struct nlattr **tb,
@@ -271,11 +348,27 @@ static bool has_family(const struct ksvc_svc *svc, u8 family)
 	return false;
 }
 
+static bool family_ok(struct ksvc_svc *svc, const struct ksvc_beset *bes,
+		      struct netlink_ext_ack *extack)
+{
+	u32 j;
+
+	if (svc->flags & KSVC_SVC_F_HEADLESS)
+		return true;
+	for (j = 0; bes && j < bes->n; j++)
+		if (!has_family(svc, bes->be[j].family)) {
+			NL_SET_ERR_MSG(extack,
+				       "backend address family matches no cluster address");
+			return false;
+		}
+	return true;
+}
+
 /* Rules that span attributes: cluster addresses and backend families. */
 static int check_svc(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 {
 	bool headless = svc->flags & KSVC_SVC_F_HEADLESS;
-	u32 i, j;
+	u32 i;
 
 	if (headless == has_family(svc, 0)) {
 		if (headless)
@@ -284,17 +377,10 @@ static int check_svc(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 			NL_SET_ERR_MSG(extack, "a cluster address is required");
 		return -EINVAL;
 	}
-	for (i = 0; i < svc->nports && !headless; i++) {
-		struct ksvc_beset *bes =
-			rcu_dereference_protected(svc->ports[i].bes, true);
-
-		for (j = 0; bes && j < bes->n; j++)
-			if (!has_family(svc, bes->be[j].family)) {
-				NL_SET_ERR_MSG(extack,
-					       "backend address family matches no cluster address");
-				return -EINVAL;
-			}
-	}
+	for (i = 0; i < svc->nports; i++)
+		if (!family_ok(svc, rcu_dereference_protected(svc->ports[i].bes,
+							      true), extack))
+			return -EINVAL;
 	return 0;
 }
 
@@ -323,7 +409,8 @@ static int check_required(struct nlattr **tb, const struct nlattr *attr,
 
 /* Build an unpublished service from a KSVC_A_SERVICE nest. */
 int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
-		   struct ksvc_svc **out, struct netlink_ext_ack *extack)
+		   const struct ksvc_chunks *chunks, struct ksvc_svc **out,
+		   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
 	struct ksvc_svc *svc;
@@ -343,6 +430,7 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 	svc->key = name;
 	parse_scalars(tb, svc);
 	err = parse_lists(kn, tb, svc, extack) ?:
+	      parse_besets(chunks, svc, extack) ?:
 	      check_svc(svc, extack) ?:
 	      ksvc_svc_build_fe(svc, extack);
 	if (err) {
@@ -383,16 +471,24 @@ static int find_named(struct ksvc_net *kn, struct genl_info *info,
 	return -ENOENT;
 }
 
+static void chunks_of(struct genl_info *info, struct ksvc_chunks *c)
+{
+	c->head = genlmsg_data(info->genlhdr);
+	c->len = genlmsg_len(info->genlhdr);
+}
+
 static int svc_write(struct genl_info *info, bool create)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_chunks chunks;
 	struct ksvc_svc *svc, *old;
 	int err = need(info, KSVC_A_SERVICE);
 
 	if (err)
 		return err;
+	chunks_of(info, &chunks);
 	mutex_lock(&kn->lock);
-	err = ksvc_parse_svc(kn, info->attrs[KSVC_A_SERVICE], &svc,
+	err = ksvc_parse_svc(kn, info->attrs[KSVC_A_SERVICE], &chunks, &svc,
 			     info->extack);
 	if (err)
 		goto out;
@@ -455,72 +551,32 @@ int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-struct be_update {
-	struct ksvc_port *port;
-	struct ksvc_beset *bes;
-};
-
-static int parse_update(struct ksvc_svc *svc, const struct nlattr *attr,
-			struct be_update *u, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
-	u16 port;
-	u8 proto;
-	int err;
-
-	err = nla_parse_nested(tb, KSVC_PORT_A_MAX, attr, ksvc_port_policy,
-			       extack) ?:
-	      parse_port_id(tb, attr, &proto, &port, extack);
-	if (err)
-		return err;
-	u->port = ksvc_port_find(svc, proto, port);
-	if (!u->port) {
-		ksvc_errmsg(extack, "service %s/%s has no port %u", svc->key.ns,
-			    svc->key.name, port);
-		return -ENOENT;
-	}
-	if (!tb[KSVC_PORT_A_BACKENDS]) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "port entry needs BACKENDS");
-		return -EINVAL;
-	}
-	return ksvc_parse_beset(tb[KSVC_PORT_A_BACKENDS], &u->bes, extack);
-}
-
-/* Check every port's new set, then swap them all: all or nothing. */
+/* Build every named port's new set, then swap them all: all or nothing. */
 static int update_backends(struct ksvc_net *kn, struct ksvc_svc *svc,
-			   const struct nlattr *ports,
+			   const struct ksvc_chunks *chunks,
 			   struct netlink_ext_ack *extack)
 {
-	struct be_update u[KSVC_MAX_PORTS] = {};
-	int n = 0, i, rem, err = 0;
-	const struct nlattr *a;
+	struct ksvc_beset *u[KSVC_MAX_PORTS] = {};
+	u32 i, n = 0;
+	int err = ksvc_check_chunks(chunks, svc, extack);
 
-	nla_for_each_nested(a, ports, rem) {
-		if (n == KSVC_MAX_PORTS) {
+	for (i = 0; i < svc->nports && !err; i++) {
+		const struct ksvc_port *p = &svc->ports[i];
+
+		err = ksvc_parse_beset(chunks, p->proto, p->port, &u[i], extack);
+		if (!err && !family_ok(svc, u[i], extack))
 			err = -EINVAL;
-			NL_SET_ERR_MSG(extack, "too many ports");
-			break;
-		}
-		err = parse_update(svc, a, &u[n], extack);
-		if (err)
-			break;
-		n++;
+		n += !!u[i];
 	}
-	for (i = 0; i < n && !err && !(svc->flags & KSVC_SVC_F_HEADLESS); i++) {
-		u32 j;
-
-		for (j = 0; j < u[i].bes->n && !err; j++)
-			if (!has_family(svc, u[i].bes->be[j].family)) {
-				NL_SET_ERR_MSG(extack,
-					       "backend address family matches no cluster address");
-				err = -EINVAL;
-			}
+	if (!err && !n) {
+		NL_SET_ERR_MSG(extack, "no KSVC_A_BACKENDS chunk");
+		err = -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < svc->nports; i++) {
 		if (err)
-			ksvc_beset_free(u[i].bes);
-		else
-			ksvc_backends_set(kn, u[i].port, u[i].bes);
+			ksvc_beset_free(u[i]);
+		else if (u[i])
+			ksvc_backends_set(kn, &svc->ports[i], u[i]);
 	}
 	return err;
 }
@@ -528,23 +584,15 @@ static int update_backends(struct ksvc_net *kn, struct ksvc_svc *svc,
 int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
+	struct ksvc_chunks chunks;
 	struct ksvc_svc *svc;
 	int err;
 
+	chunks_of(info, &chunks);
 	mutex_lock(&kn->lock);
 	err = find_named(kn, info, &svc);
-	if (err)
-		goto out;
-	nla_parse_nested(tb, KSVC_SVC_A_MAX, info->attrs[KSVC_A_SERVICE],
-			 ksvc_svc_policy, NULL);
-	if (!tb[KSVC_SVC_A_PORTS]) {
-		NL_SET_ERR_MSG(info->extack, "missing KSVC_SVC_A_PORTS");
-		err = -EINVAL;
-		goto out;
-	}
-	err = update_backends(kn, svc, tb[KSVC_SVC_A_PORTS], info->extack);
-out:
+	if (!err)
+		err = update_backends(kn, svc, &chunks, info->extack);
 	mutex_unlock(&kn->lock);
 	return err;
 }

@@ -23,8 +23,12 @@ struct req {
 	int addr_len;		/* != 4: a malformed KSVC_ADDR_A_IN */
 	u8 proto;
 	u16 port, node_port;
-	int nbe;		/* backends; -1 = no BACKENDS nest */
+	int nbe;		/* backends; -1 = no chunk */
+	int chunks;		/* split them over this many chunks (0: 1) */
+	u16 chunk_port;		/* the chunks name this port (0: .port) */
 	bool be_v6;
+	bool be_dup;		/* the last backend repeats the first */
+	unsigned int max_backends;	/* module parameter for the case */
 };
 
 static void put_addr(struct sk_buff *skb, const struct req *r)
@@ -41,33 +45,42 @@ static void put_addr(struct sk_buff *skb, const struct req *r)
 	nla_nest_end(skb, list);
 }
 
-static void put_bes(struct sk_buff *skb, const struct req *r)
+static void put_be(struct sk_buff *skb, const struct req *r, int i)
 {
 	static const struct in6_addr v6 = { { { 0xfd, [15] = 9 } } };
-	struct nlattr *list, *e;
-	int i;
+	struct nlattr *e = nla_nest_start(skb, KSVC_BES_A_ENTRY);
 
-	if (r->nbe < 0)
-		return;
-	list = nla_nest_start(skb, KSVC_PORT_A_BACKENDS);
-	for (i = 0; i < r->nbe; i++) {
-		e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
-		if (r->be_v6)
-			nla_put_in6_addr(skb, KSVC_BE_A_IN6, &v6);
-		else
-			nla_put_in_addr(skb, KSVC_BE_A_IN, IP(10, 244, 0, 1 + i));
-		nla_put_u16(skb, KSVC_BE_A_PORT, 8080);
-		nla_put_u32(skb, KSVC_BE_A_FLAGS,
-			    KSVC_BE_F_READY | KSVC_BE_F_SERVING);
-		nla_put_string(skb, KSVC_BE_A_NODE_NAME, "node-1");
-		nla_nest_end(skb, e);
+	if (r->be_dup && i == r->nbe - 1)
+		i = 0;
+	if (r->be_v6)
+		nla_put_in6_addr(skb, KSVC_BE_A_IN6, &v6);
+	else
+		nla_put_in_addr(skb, KSVC_BE_A_IN, IP(10, 244, i / 250, 1 + i % 250));
+	nla_put_u16(skb, KSVC_BE_A_PORT, 8080);
+	nla_put_u32(skb, KSVC_BE_A_FLAGS, KSVC_BE_F_READY | KSVC_BE_F_SERVING);
+	nla_put_string(skb, KSVC_BE_A_NODE_NAME, "node-1");
+	nla_nest_end(skb, e);
+}
+
+/* Backends as top-level chunks, spread round-robin over r->chunks. */
+static void put_bes(struct sk_buff *skb, const struct req *r)
+{
+	int nc = r->chunks ?: 1, c, i;
+	struct nlattr *nest;
+
+	for (c = 0; c < nc && r->nbe >= 0; c++) {
+		nest = nla_nest_start(skb, KSVC_A_BACKENDS);
+		nla_put_u8(skb, KSVC_BES_A_PROTO, r->proto);
+		nla_put_u16(skb, KSVC_BES_A_PORT, r->chunk_port ?: r->port);
+		for (i = c; i < r->nbe; i += nc)
+			put_be(skb, r, i);
+		nla_nest_end(skb, nest);
 	}
-	nla_nest_end(skb, list);
 }
 
 static struct sk_buff *build(struct kunit *test, const struct req *r)
 {
-	struct sk_buff *skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *skb = nlmsg_new(64 * 1024, GFP_KERNEL);
 	struct nlattr *svc, *ports, *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
@@ -90,11 +103,11 @@ static struct sk_buff *build(struct kunit *test, const struct req *r)
 		nla_put_u16(skb, KSVC_PORT_A_PORT, r->port);
 		if (r->node_port)
 			nla_put_u16(skb, KSVC_PORT_A_NODE_PORT, r->node_port);
-		put_bes(skb, r);
 		nla_nest_end(skb, p);
 		nla_nest_end(skb, ports);
 	}
 	nla_nest_end(skb, svc);
+	put_bes(skb, r);
 	return skb;
 }
 
@@ -114,6 +127,7 @@ struct parse_ctx {
 static int parse(struct kunit *test, struct parse_ctx *c, const struct req *r)
 {
 	struct sk_buff *skb = build(test, r);
+	struct ksvc_chunks chunks = { (struct nlattr *)skb->data, skb->len };
 	struct nlattr *tb[KSVC_A_MAX + 1];
 	int err;
 
@@ -123,8 +137,8 @@ static int parse(struct kunit *test, struct parse_ctx *c, const struct req *r)
 			ksvc_genl_family.policy, &c->extack);
 	if (!err) {
 		mutex_lock(&c->kn.lock);
-		err = ksvc_parse_svc(&c->kn, tb[KSVC_A_SERVICE], &c->svc,
-				     &c->extack);
+		err = ksvc_parse_svc(&c->kn, tb[KSVC_A_SERVICE], &chunks,
+				     &c->svc, &c->extack);
 		mutex_unlock(&c->kn.lock);
 	}
 	kfree_skb(skb);
@@ -212,6 +226,12 @@ static const struct bad_case bad_cases[] = {
 	{ "short address", { GOOD, .addr_len = 3 }, -ERANGE, NULL },
 	{ "backend family", { GOOD, .nbe = 1, .be_v6 = true }, -EINVAL,
 	  "family" },
+	{ "chunk for a missing port", { GOOD, .nbe = 1, .chunk_port = 81 },
+	  -ENOENT, "has no port 81" },
+	{ "duplicate across chunks", { GOOD, .nbe = 3, .chunks = 2, .be_dup = true },
+	  -EINVAL, "duplicate backend 10.244.0.1:8080" },
+	{ "more than max_backends", { GOOD, .nbe = 5, .max_backends = 4 }, -ENOSPC,
+	  "max_backends" },
 };
 
 KUNIT_ARRAY_PARAM(bad, bad_cases, bad_case_desc);
@@ -219,9 +239,13 @@ KUNIT_ARRAY_PARAM(bad, bad_cases, bad_case_desc);
 static void ksvc_parse_svc_bad_test(struct kunit *test)
 {
 	const struct bad_case *t = test->param_value;
+	unsigned int saved = ksvc_max_backends;
 	struct parse_ctx *c = ctx(test);
 
+	if (t->r.max_backends)
+		ksvc_max_backends = t->r.max_backends;
 	KUNIT_EXPECT_EQ(test, parse(test, c, &t->r), t->err);
+	ksvc_max_backends = saved;
 	KUNIT_EXPECT_NULL(test, c->svc);
 	if (t->msg) {
 		KUNIT_ASSERT_NOT_NULL(test, c->extack._msg);
@@ -229,6 +253,22 @@ static void ksvc_parse_svc_bad_test(struct kunit *test)
 					  "extack: %s", c->extack._msg);
 	}
 	ctx_free(c);
+}
+
+/* Backends in the top-level chunks of @skb that name port @port. */
+static int count_chunk_entries(struct sk_buff *skb, u16 port)
+{
+	const struct nlattr *c, *e;
+	int rem, erem, n = 0;
+
+	nla_for_each_attr(c, (struct nlattr *)skb->data, skb->len, rem) {
+		if (nla_type(c) != KSVC_A_BACKENDS ||
+		    nla_get_u16(nla_find_nested(c, KSVC_BES_A_PORT)) != port)
+			continue;
+		nla_for_each_nested(e, c, erem)
+			n += nla_type(e) == KSVC_BES_A_ENTRY;
+	}
+	return n;
 }
 
 /* Fill a parsed, published service back into attributes. */
@@ -260,13 +300,65 @@ static void ksvc_fill_svc_test(struct kunit *test)
 					       NULL), 0);
 	KUNIT_EXPECT_EQ(test, nla_get_u16(pt[KSVC_PORT_A_NODE_PORT]), 30008);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(pt[KSVC_PORT_A_NR_BACKENDS]), 2U);
-	KUNIT_EXPECT_NOT_NULL(test, pt[KSVC_PORT_A_BACKENDS]);
+	KUNIT_EXPECT_EQ(test, count_chunk_entries(skb, 80), 2);
+	kfree_skb(skb);
+	ctx_free(c);
+}
+
+/* A set larger than one nest can hold arrives in chunks and is whole. */
+static void ksvc_parse_beset_test(struct kunit *test)
+{
+	struct req r = good;
+	struct parse_ctx *c = ctx(test);
+	struct ksvc_beset *bes;
+	struct sk_buff *skb;
+	u32 i;
+
+	r.nbe = 1200;
+	r.chunks = 5;
+	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
+	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	KUNIT_ASSERT_EQ(test, bes->n, 1200U);
+	for (i = 1; i < bes->n; i++)	/* sorted, so no duplicates */
+		KUNIT_EXPECT_LT(test, ntohl(bes->be[i - 1].addr.ip),
+				ntohl(bes->be[i].addr.ip));
+	ksvc_svc_free(c->svc);
+
+	/* No chunk: the port keeps its old set (SVC_SET). */
+	r.nbe = -1;
+	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
+	KUNIT_EXPECT_TRUE(test, c->svc->ports[0].keep_bes);
+	ksvc_svc_free(c->svc);
+
+	/* An empty chunk: an empty set. */
+	r.nbe = 0;
+	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
+	KUNIT_EXPECT_FALSE(test, c->svc->ports[0].keep_bes);
+	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	KUNIT_ASSERT_NOT_NULL(test, bes);
+	KUNIT_EXPECT_EQ(test, bes->n, 0U);
+
+	/* Filling them back splits a large set into chunks again. */
+	ksvc_svc_free(c->svc);
+	r.nbe = 700;
+	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
+	skb = nlmsg_new(256 * 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	mutex_lock(&c->kn.lock);
+	KUNIT_ASSERT_EQ(test, ksvc_svc_add(&c->kn, c->svc, NULL), 0);
+	c->svc = NULL;
+	KUNIT_ASSERT_EQ(test, ksvc_fill_svc(skb, &c->kn,
+		ksvc_svc_find(&c->kn, &(struct ksvc_name){ "default", "myapp-service" }),
+		true), 0);
+	mutex_unlock(&c->kn.lock);
+	KUNIT_EXPECT_EQ(test, count_chunk_entries(skb, 80), 700);
 	kfree_skb(skb);
 	ctx_free(c);
 }
 
 static struct kunit_case ksvc_netlink_cases[] = {
 	KUNIT_CASE(ksvc_parse_svc_test),
+	KUNIT_CASE(ksvc_parse_beset_test),
 	KUNIT_CASE_PARAM(ksvc_parse_svc_bad_test, bad_gen_params),
 	KUNIT_CASE(ksvc_fill_svc_test),
 	{}

@@ -18,17 +18,19 @@
  * --------
  * KSVC_CMD_SVC_NEW      (admin)  create a service.
  *     in:  KSVC_A_SERVICE (nest, see "Service" below); NAMESPACE, NAME,
- *          TYPE and at least one PORT are required.  Ports may carry their
- *          backend sets.
+ *          TYPE and at least one PORT are required.  Backend sets follow
+ *          as KSVC_A_BACKENDS chunks (see "Backends"); a port that no chunk
+ *          names starts with no backends.
  *     err: EEXIST  a service of that namespace/name exists, or another
  *                  service holds one of its address:port or nodePort
  *                  frontends (extack names the holder);
  *          ENOSPC  max_services or max_backends reached.
  *
  * KSVC_CMD_SVC_SET      (admin)  replace an existing service.
- *     in:  as SVC_NEW.  A port that carries no KSVC_PORT_A_BACKENDS keeps
- *          the backends (and counters) of the old port with the same
- *          protocol and port; an empty BACKENDS nest means "no backends".
+ *     in:  as SVC_NEW.  A port that no KSVC_A_BACKENDS chunk names keeps
+ *          the backends of the old port with the same protocol and port;
+ *          a chunk with no entries means "no backends".  Counters of ports
+ *          and backends that remain are kept.
  *          Frontends that both versions have are swapped atomically, so a
  *          packet never misses them during the update.
  *     err: ENOENT no such service; otherwise as SVC_NEW.
@@ -39,16 +41,20 @@
  * KSVC_CMD_SVC_GET      get one service (doit: NAMESPACE and NAME) or dump
  *     all (NLM_F_DUMP; an optional KSVC_A_SERVICE with only NAMESPACE
  *     limits the dump to that namespace).  Dumps are resumable.
- *     out: one KSVC_A_SERVICE per message, including ports, backends, the
- *          read-only attributes and KSVC_*_A_STATS.
+ *     out: one service per message: KSVC_A_SERVICE with the read-only
+ *          attributes and KSVC_*_A_STATS, then its KSVC_A_BACKENDS chunks.
+ *          A dump leaves out the chunks of a service too large for one
+ *          dump message (KSVC_PORT_A_NR_BACKENDS still counts them); a
+ *          doit GET of that service sizes its reply to hold them all.
  *
  * KSVC_CMD_BACKENDS_SET (admin)  replace the whole backend set of one or
  *     more ports of a service, in one step.
- *     in:  KSVC_A_SERVICE with NAMESPACE, NAME and PORTS; each PORT names
- *          the service port by PROTO and PORT and carries BACKENDS (an
- *          empty nest removes all backends).  Readers see the old set or
- *          the new one, never a mix.  Counters of backends present in
- *          both sets (same address and port) are kept.
+ *     in:  KSVC_A_SERVICE with NAMESPACE and NAME, and KSVC_A_BACKENDS
+ *          chunks: every port a chunk names gets the new set (a chunk with
+ *          no entries empties it); other ports keep theirs.  All ports
+ *          change in one step; readers see the old set or the new one,
+ *          never a mix.  Counters of backends present in both sets (same
+ *          address and port) are kept.
  *     err: ENOENT no such service or port.
  *
  * KSVC_CMD_FLUSH        (admin)  delete all services of this netns.
@@ -85,25 +91,34 @@
  *                                NODE_PORT and LOAD_BALANCER services
  *       KSVC_PORT_A_TARGET_PORT  u16, informational (backends carry their
  *                                own port); 0 = same as PORT
- *       KSVC_PORT_A_BACKENDS     nest of KSVC_BE_A_ENTRY (0..max_backends)
- *         KSVC_BE_A_ENTRY        nest
- *           KSVC_BE_A_IN         4 bytes  } exactly one; its family must
- *           KSVC_BE_A_IN6        16 bytes } match a cluster address's
- *           KSVC_BE_A_PORT       u16, 1..65535, the pod (target) port
- *           KSVC_BE_A_FLAGS      u32, KSVC_BE_F_* conditions; 0 = not
- *                                ready, not serving, not terminating
- *           KSVC_BE_A_WEIGHT     u16, 1..65535 relative share; absent = 1
- *           KSVC_BE_A_NODE_NAME  string, 0..63 chars, EndpointSlice
- *                                nodeName; "" = unknown
- *           KSVC_BE_A_STATS      nest, read only (see Stats)
  *       KSVC_PORT_A_STATS        nest, read only (see Stats)
- *       KSVC_PORT_A_NR_BACKENDS  u32, read only: backends in the set.  A
- *                                dump leaves out BACKENDS of a service too
- *                                large for one message; a doit GET of that
- *                                one service always includes them.
+ *       KSVC_PORT_A_NR_BACKENDS  u32, read only: backends in the set
  *   KSVC_SVC_A_CREATED           u64, read only: creation time, ns since
  *                                the Unix epoch (CLOCK_REALTIME)
  *   KSVC_SVC_A_PAD               padding for 64-bit attributes
+ *
+ * Backends
+ * --------
+ * An attribute's length is 16 bits, so one nest holds at most 64 KiB
+ * (about 1000 backends).  Backend sets therefore travel as top-level
+ * KSVC_A_BACKENDS chunks, as many as needed, after KSVC_A_SERVICE; the
+ * set of a port is the union of the entries of every chunk naming it.
+ * Duplicate backends (same address and port) are refused.
+ *
+ * KSVC_A_BACKENDS                nest, may repeat
+ *   KSVC_BES_A_PROTO             u8, the service port's protocol  } required
+ *   KSVC_BES_A_PORT              u16, the service port            }
+ *   KSVC_BES_A_ENTRY             nest, one backend; may repeat
+ *     KSVC_BE_A_IN               4 bytes  } exactly one; its family must
+ *     KSVC_BE_A_IN6              16 bytes } match a cluster address's
+ *     KSVC_BE_A_PORT             u16, 1..65535, the pod (target) port
+ *     KSVC_BE_A_FLAGS            u32, KSVC_BE_F_* conditions; 0 = not
+ *                                ready, not serving, not terminating
+ *     KSVC_BE_A_WEIGHT           u16, 1..65535 relative share; absent = 1
+ *     KSVC_BE_A_NODE_NAME        string, 0..63 chars, EndpointSlice
+ *                                nodeName; "" = unknown
+ *     KSVC_BE_A_STATS            nest, read only (see Stats)
+ * A set holds at most max_backends (module parameter) entries: ENOSPC.
  *
  * Stats (KSVC_BE_A_STATS, KSVC_PORT_A_STATS), all u64, summed over CPUs:
  *   KSVC_STATS_A_CONNS           new connections
@@ -152,6 +167,7 @@ enum ksvc_attr {
 	KSVC_A_UNSPEC,
 	KSVC_A_SERVICE,
 	KSVC_A_CONFIG,
+	KSVC_A_BACKENDS,
 	__KSVC_A_MAX
 };
 #define KSVC_A_MAX (__KSVC_A_MAX - 1)
@@ -214,7 +230,6 @@ enum ksvc_list_attr {		/* the one member of every list nest */
 #define KSVC_LIST_A_MAX (__KSVC_LIST_A_MAX - 1)
 #define KSVC_ADDR_A_ENTRY	KSVC_LIST_A_ENTRY
 #define KSVC_PORT_A_ENTRY	KSVC_LIST_A_ENTRY
-#define KSVC_BE_A_ENTRY		KSVC_LIST_A_ENTRY
 
 enum ksvc_addr_attr {
 	KSVC_ADDR_A_UNSPEC,
@@ -232,12 +247,20 @@ enum ksvc_port_attr {
 	KSVC_PORT_A_PORT,
 	KSVC_PORT_A_NODE_PORT,
 	KSVC_PORT_A_TARGET_PORT,
-	KSVC_PORT_A_BACKENDS,
 	KSVC_PORT_A_STATS,
 	KSVC_PORT_A_NR_BACKENDS,
 	__KSVC_PORT_A_MAX
 };
 #define KSVC_PORT_A_MAX (__KSVC_PORT_A_MAX - 1)
+
+enum ksvc_bes_attr {		/* a KSVC_A_BACKENDS chunk */
+	KSVC_BES_A_UNSPEC,
+	KSVC_BES_A_ENTRY,	/* == KSVC_LIST_A_ENTRY */
+	KSVC_BES_A_PROTO,
+	KSVC_BES_A_PORT,
+	__KSVC_BES_A_MAX
+};
+#define KSVC_BES_A_MAX (__KSVC_BES_A_MAX - 1)
 
 enum ksvc_be_flags {
 	KSVC_BE_F_READY		= 1U << 0, /* conditions.ready */
