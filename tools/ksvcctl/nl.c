@@ -5,6 +5,7 @@
  * says *which* attribute or *which other service* is at fault.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -243,17 +244,35 @@ static int nl_fail(int nlerr)
 	}
 }
 
-/* The kernel refuses a datagram bigger than the socket's send buffer. */
-static void fit_sndbuf(size_t len)
+static int sndbuf(void)
 {
 	int cur = 0;
 	socklen_t sl = sizeof(cur);
 
 	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUF, &cur, &sl);
-	if (len + 4096 <= (size_t)cur)
+	return cur;
+}
+
+/*
+ * The kernel refuses (EMSGSIZE) a datagram bigger than the socket's send
+ * buffer, and a service with thousands of backends is one datagram of
+ * megabytes (about 1.5 MB for 16384 backends).  Beyond net.core.wmem_max
+ * only SO_SNDBUFFORCE helps, which needs CAP_NET_ADMIN: writes need it
+ * anyway.  Without it, SO_SNDBUF gets what wmem_max allows; if that is
+ * too little the send fails with EMSGSIZE, whose text says what to do.
+ */
+static void fit_sndbuf(size_t len)
+{
+	size_t want = len + 65536;
+	int val = want > INT_MAX / 2 ? INT_MAX / 2 : (int)want;
+
+	/* getsockopt reports twice what was set (the kernel's overhead). */
+	if (len + 4096 <= (size_t)sndbuf())
 		return;
-	/* Beyond wmem_max only with CAP_NET_ADMIN, which writes need anyway. */
-	set_sockopt(SOL_SOCKET, SO_SNDBUFFORCE, (int)(len + 65536));
+	if (!setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUFFORCE,
+			&val, sizeof(val)) && len + 4096 <= (size_t)sndbuf())
+		return;
+	nl_socket_set_buffer_size(sk, KSVC_SOCK_BUF, val);
 }
 
 int ksvc_nl_talk(struct nl_msg *msg, ksvc_reply_cb cb, void *arg)
@@ -293,7 +312,7 @@ static const struct {
 	{ ENOSPC,	"limit reached (max_services or max_backends of the ksvc module)" },
 	{ EOPNOTSUPP,	"not supported by this ksvc module (is ksvcctl newer than the module?)" },
 	{ EINVAL,	"invalid request: the module rejected an attribute" },
-	{ E2BIG,	"too many backends: a service must fit in 64 KiB of netlink attributes" },
+	{ E2BIG,	"too large: a netlink attribute cannot exceed 64 KiB" },
 	{ EMSGSIZE,	"request too large for the netlink socket (raise net.core.wmem_max)" },
 	{ ENOMEM,	"out of memory" },
 	{ EBADMSG,	"malformed reply from the ksvc module" },

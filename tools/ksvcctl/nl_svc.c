@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Model service -> KSVC_A_SERVICE, exactly as include/uapi/linux/ksvc.h
- * lays it out.  Every put is checked: a message that silently lost an
- * attribute would program the kernel with half a service.
+ * Model service -> KSVC_A_SERVICE and its KSVC_A_BACKENDS chunks, exactly
+ * as include/uapi/linux/ksvc.h lays them out.  Every put is checked: a
+ * message that silently lost an attribute would program the kernel with
+ * half a service.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,9 +15,17 @@
 #define NA(len)	((size_t)nla_total_size(len))
 
 /*
- * libnl silently drops an empty nest, but an empty BACKENDS or ADDRS list
- * means "none" here.  And nla_len is 16 bits: a nest (a port's backends)
- * cannot exceed 64 KiB, which libnl reports only through this return.
+ * nla_len is 16 bits, so a nest cannot pass 64 KiB: backend sets travel
+ * in chunks of at most this many entries, or this many bytes, whichever
+ * comes first (an entry is 40..116 bytes; 500 of them stay below 60000).
+ */
+#define KSVC_CHUNK_MAX		500
+#define KSVC_CHUNK_BYTES	60000
+
+/*
+ * libnl silently drops an empty nest, but an empty ADDRS list means
+ * "none" here.  And a nest over 64 KiB is refused by libnl, which reports
+ * it only through this return.
  */
 static int nest_end(struct nl_msg *msg, struct nlattr *n)
 {
@@ -33,12 +42,45 @@ static size_t backend_size(const struct m_backend *b)
 	return NA(0) + NA(16) + NA(2) + NA(4) + NA(2) + str_size(b->node_name);
 }
 
-static size_t port_size(const struct m_port *p, const struct m_port_backends *pb)
+static size_t port_size(const struct m_port *p)
 {
-	size_t i, n = NA(0) + str_size(p->name) + NA(1) + 3 * NA(2) + NA(0);
+	return NA(0) + str_size(p->name) + NA(1) + 3 * NA(2);
+}
 
-	for (i = 0; pb && pb->known && i < pb->n; i++)
-		n += backend_size(&pb->be[i]);
+static size_t chunk_head_size(void)
+{
+	return NA(0) + NA(1) + NA(2);
+}
+
+/* Upper bound of one port's chunks: as many heads as put_chunks opens. */
+static size_t port_backends_size(const struct m_port_backends *pb)
+{
+	size_t i, n, cnt = 0, bytes = 0;
+
+	if (!pb || !pb->known)
+		return 0;
+	n = chunk_head_size();
+	for (i = 0; i < pb->n; i++) {
+		size_t b = backend_size(&pb->be[i]);
+
+		if (cnt == KSVC_CHUNK_MAX ||
+		    chunk_head_size() + bytes + b > KSVC_CHUNK_BYTES) {
+			n += chunk_head_size();
+			cnt = bytes = 0;
+		}
+		cnt++;
+		bytes += b;
+		n += b;
+	}
+	return n;
+}
+
+size_t ksvc_backends_size(const struct m_service *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s->backends && i < s->n_ports; i++)
+		n += port_backends_size(&s->backends[i]);
 	return n;
 }
 
@@ -49,8 +91,8 @@ size_t ksvc_svc_size(const struct m_service *s)
 		   NA(1) + NA(4) + NA(0) + addrs * (NA(0) + NA(1) + NA(16)) + NA(0);
 
 	for (i = 0; i < s->n_ports; i++)
-		n += port_size(&s->ports[i], s->backends ? &s->backends[i] : NULL);
-	return n;
+		n += port_size(&s->ports[i]);
+	return n + ksvc_backends_size(s);
 }
 
 static int put_ip(struct nl_msg *msg, int a4, int a6, const struct m_addr *a)
@@ -94,7 +136,7 @@ static int put_svc_addrs(struct nl_msg *msg, const struct m_service *s)
 
 static int put_backend(struct nl_msg *msg, const struct m_backend *b)
 {
-	struct nlattr *e = nla_nest_start(msg, KSVC_BE_A_ENTRY);
+	struct nlattr *e = nla_nest_start(msg, KSVC_BES_A_ENTRY);
 
 	if (!e || put_ip(msg, KSVC_BE_A_IN, KSVC_BE_A_IN6, &b->addr) ||
 	    nla_put_u16(msg, KSVC_BE_A_PORT, b->port) ||
@@ -108,31 +150,71 @@ static int put_backend(struct nl_msg *msg, const struct m_backend *b)
 	return nest_end(msg, e);
 }
 
-/* An absent nest keeps the kernel's backends; an empty one clears them. */
-static int put_backends(struct nl_msg *msg, const struct m_port_backends *pb)
+static struct nlattr *chunk_start(struct nl_msg *msg, const struct m_port *p)
 {
-	struct nlattr *n;
-	size_t i;
+	struct nlattr *c = nla_nest_start(msg, KSVC_A_BACKENDS);
+
+	if (!c || nla_put_u8(msg, KSVC_BES_A_PROTO, p->proto) ||
+	    nla_put_u16(msg, KSVC_BES_A_PORT, p->port))
+		return NULL;
+	return c;
+}
+
+/*
+ * The chunks of one port: none when its backends are unknown (the kernel
+ * keeps its own), one without entries when known to be none, else as
+ * many as the entries need.
+ */
+static int put_chunks(struct nl_msg *msg, const struct m_port *p,
+		      const struct m_port_backends *pb)
+{
+	size_t i, cnt = 0, bytes = 0;
+	struct nlattr *c;
 	int err;
 
 	if (!pb || !pb->known)
 		return 0;
-	n = nla_nest_start(msg, KSVC_PORT_A_BACKENDS);
-	if (!n)
+	c = chunk_start(msg, p);
+	if (!c)
 		return -EMSGSIZE;
 	for (i = 0; i < pb->n; i++) {
+		size_t b = backend_size(&pb->be[i]);
+
+		if (cnt == KSVC_CHUNK_MAX ||
+		    chunk_head_size() + bytes + b > KSVC_CHUNK_BYTES) {
+			err = nest_end(msg, c);
+			if (err)
+				return err;
+			c = chunk_start(msg, p);
+			if (!c)
+				return -EMSGSIZE;
+			cnt = bytes = 0;
+		}
 		err = put_backend(msg, &pb->be[i]);
 		if (err)
 			return err;
+		cnt++;
+		bytes += b;
 	}
-	return nest_end(msg, n);
+	return nest_end(msg, c);
 }
 
-static int put_port(struct nl_msg *msg, const struct m_port *p,
-		    const struct m_port_backends *pb)
+int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; s->backends && i < s->n_ports; i++) {
+		err = put_chunks(msg, &s->ports[i], &s->backends[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int put_port(struct nl_msg *msg, const struct m_port *p)
 {
 	struct nlattr *e = nla_nest_start(msg, KSVC_PORT_A_ENTRY);
-	int err;
 
 	if (!e || nla_put_string(msg, KSVC_PORT_A_NAME, p->name ? p->name : "") ||
 	    nla_put_u8(msg, KSVC_PORT_A_PROTO, p->proto) ||
@@ -143,8 +225,7 @@ static int put_port(struct nl_msg *msg, const struct m_port *p,
 	if (p->target_port &&
 	    nla_put_u16(msg, KSVC_PORT_A_TARGET_PORT, p->target_port))
 		return -EMSGSIZE;
-	err = put_backends(msg, pb);
-	return err ?: nest_end(msg, e);
+	return nest_end(msg, e);
 }
 
 static int put_ports(struct nl_msg *msg, const struct m_service *s)
@@ -156,8 +237,7 @@ static int put_ports(struct nl_msg *msg, const struct m_service *s)
 	if (!n)
 		return -EMSGSIZE;
 	for (i = 0; i < s->n_ports; i++) {
-		err = put_port(msg, &s->ports[i],
-			       s->backends ? &s->backends[i] : NULL);
+		err = put_port(msg, &s->ports[i]);
 		if (err)
 			return err;
 	}
@@ -199,7 +279,9 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 		return -EMSGSIZE;
 	err = put_svc_scalars(msg, s) ?: put_svc_addrs(msg, s) ?:
 	      put_ports(msg, s);
-	return err ?: nest_end(msg, n);
+	err = err ?: nest_end(msg, n);
+	/* The backends follow the service, outside its nest. */
+	return err ?: ksvc_put_backends(msg, s);
 }
 
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)

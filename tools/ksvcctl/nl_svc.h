@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KSVC_A_SERVICE both ways: a model service becomes the nest that
- * SVC_NEW/SVC_SET carry; a SVC_GET reply becomes a struct ksvc_svc,
+ * KSVC_A_SERVICE and KSVC_A_BACKENDS both ways: a model service becomes
+ * what SVC_NEW/SVC_SET carry; a SVC_GET reply becomes a struct ksvc_svc,
  * which holds only what "get" prints (backends are counted, not kept).
  */
 #ifndef KSVCCTL_NL_SVC_H
@@ -44,20 +44,36 @@ struct ksvc_svc {
 	size_t n_ports;
 };
 
-/* Upper bound of the bytes ksvc_put_svc() adds for @s. */
-size_t ksvc_svc_size(const struct m_service *s);
 /*
- * Append KSVC_A_SERVICE for SVC_NEW/SVC_SET.  0, or -EMSGSIZE (@msg too
- * small), -E2BIG (the service nest would pass 64 KiB: netlink attribute
- * lengths are 16 bits), -EINVAL (ExternalName: never sent).
+ * Upper bound of the bytes ksvc_put_svc() adds for @s: the KSVC_A_SERVICE
+ * nest and its KSVC_A_BACKENDS chunks (ksvc_backends_size() alone).
+ */
+size_t ksvc_svc_size(const struct m_service *s);
+size_t ksvc_backends_size(const struct m_service *s);
+/*
+ * Append KSVC_A_SERVICE for SVC_NEW/SVC_SET, then the KSVC_A_BACKENDS
+ * chunks of every port whose backends are known (ksvc_put_backends).
+ * 0, or -EMSGSIZE (@msg too small), -E2BIG (a nest would pass 64 KiB:
+ * netlink attribute lengths are 16 bits; the service nest holds no
+ * backends, so this needs absurd input), -EINVAL (ExternalName: never
+ * sent).
  */
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s);
+/*
+ * Append the top-level KSVC_A_BACKENDS chunks of @s (for SVC_NEW/SVC_SET
+ * after KSVC_A_SERVICE, or BACKENDS_SET after ksvc_put_svc_key): per port
+ * with known backends, at most 500 entries a chunk, and one chunk without
+ * entries for a port known to have none.  Unknown ports get no chunk.
+ */
+int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s);
 /* Append KSVC_A_SERVICE with NAMESPACE and, unless NULL, NAME. */
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name);
 
-/* Decode one SVC_GET reply (0 or -EBADMSG); release with ksvc_svc_free. */
+/*
+ * Decode one SVC_GET reply: KSVC_A_SERVICE and the KSVC_A_BACKENDS chunks
+ * that follow it (0, -ENOMEM or -EBADMSG); release with ksvc_svc_free.
+ */
 int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *out);
-int ksvc_svc_decode_attr(struct nlattr *svc, struct ksvc_svc *out);
 void ksvc_svc_free(struct ksvc_svc *s);
 
 #endif

@@ -3,6 +3,10 @@
  * SVC_GET reply -> struct ksvc_svc.  The kernel is trusted to follow the
  * uapi, but a short or missing attribute must not crash us: anything
  * malformed makes the whole service -EBADMSG.
+ *
+ * A reply is KSVC_A_SERVICE followed by KSVC_A_BACKENDS chunks, several
+ * of which may name the same port: the message's attributes are walked
+ * one by one (nla_parse would keep only the last chunk).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,10 +16,6 @@
 #include <netlink/genl/genl.h>
 
 #include "nl_svc.h"
-
-static struct nla_policy top_policy[KSVC_A_MAX + 1] = {
-	[KSVC_A_SERVICE] = { .type = NLA_NESTED },
-};
 
 static struct nla_policy svc_policy[KSVC_SVC_A_MAX + 1] = {
 	[KSVC_SVC_A_NAMESPACE]	= { .type = NLA_STRING, .maxlen = KSVC_NAME_MAX },
@@ -41,9 +41,13 @@ static struct nla_policy port_policy[KSVC_PORT_A_MAX + 1] = {
 	[KSVC_PORT_A_PORT]	= { .type = NLA_U16 },
 	[KSVC_PORT_A_NODE_PORT]	= { .type = NLA_U16 },
 	[KSVC_PORT_A_TARGET_PORT] = { .type = NLA_U16 },
-	[KSVC_PORT_A_BACKENDS]	= { .type = NLA_NESTED },
 	[KSVC_PORT_A_STATS]	= { .type = NLA_NESTED },
 	[KSVC_PORT_A_NR_BACKENDS] = { .type = NLA_U32 },
+};
+
+static struct nla_policy bes_policy[KSVC_BES_A_MAX + 1] = {
+	[KSVC_BES_A_PROTO]	= { .type = NLA_U8 },
+	[KSVC_BES_A_PORT]	= { .type = NLA_U16 },
 };
 
 static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
@@ -114,36 +118,21 @@ static void add_stats(struct ksvc_stats *sum, const struct ksvc_stats *st)
 	sum->bytes += st->bytes;
 }
 
-/* Backends are only counted; their stats stand in for missing port stats. */
-static int decode_backends(struct nlattr *list, struct ksvc_port *p,
-			   struct ksvc_stats *sum)
-{
-	struct nlattr *tb[KSVC_BE_A_MAX + 1], *pos;
-	struct ksvc_stats st;
-	int rem;
+/*
+ * What the port nests leave open until the chunks are read: a dump may
+ * leave out the chunks of a huge service but still counts its backends
+ * (NR_BACKENDS); without port stats, the backends' sum stands in.
+ */
+struct port_acc {
+	bool have_nr, have_stats;
+	size_t counted;
+	struct ksvc_stats be_sum;
+};
 
-	nla_for_each_nested(pos, list, rem) {
-		if (nla_type(pos) != KSVC_BE_A_ENTRY)
-			continue;
-		if (nla_parse_nested(tb, KSVC_BE_A_MAX, pos, be_policy) < 0)
-			return -EBADMSG;
-		p->n_backends++;
-		if (tb[KSVC_BE_A_FLAGS] &&
-		    (nla_get_u32(tb[KSVC_BE_A_FLAGS]) & KSVC_BE_F_READY))
-			p->n_ready++;
-		if (tb[KSVC_BE_A_STATS]) {
-			if (decode_stats(tb[KSVC_BE_A_STATS], &st))
-				return -EBADMSG;
-			add_stats(sum, &st);
-		}
-	}
-	return 0;
-}
-
-static int decode_port(struct nlattr *entry, struct ksvc_port *p)
+static int decode_port(struct nlattr *entry, struct ksvc_port *p,
+		       struct port_acc *acc)
 {
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
-	struct ksvc_stats be_sum = { 0 };
 
 	if (nla_parse_nested(tb, KSVC_PORT_A_MAX, entry, port_policy) < 0 ||
 	    !tb[KSVC_PORT_A_PROTO] || !tb[KSVC_PORT_A_PORT])
@@ -155,15 +144,64 @@ static int decode_port(struct nlattr *entry, struct ksvc_port *p)
 		p->node_port = nla_get_u16(tb[KSVC_PORT_A_NODE_PORT]);
 	if (tb[KSVC_PORT_A_TARGET_PORT])
 		p->target_port = nla_get_u16(tb[KSVC_PORT_A_TARGET_PORT]);
-	if (tb[KSVC_PORT_A_BACKENDS] &&
-	    decode_backends(tb[KSVC_PORT_A_BACKENDS], p, &be_sum))
-		return -EBADMSG;
-	/* A dump leaves out the backends of huge services, not their number. */
-	if (tb[KSVC_PORT_A_NR_BACKENDS])
+	if (tb[KSVC_PORT_A_NR_BACKENDS]) {
+		acc->have_nr = true;
 		p->n_backends = nla_get_u32(tb[KSVC_PORT_A_NR_BACKENDS]);
-	if (tb[KSVC_PORT_A_STATS])
+	}
+	if (tb[KSVC_PORT_A_STATS]) {
+		acc->have_stats = true;
 		return decode_stats(tb[KSVC_PORT_A_STATS], &p->stats);
-	p->stats = be_sum;
+	}
+	return 0;
+}
+
+/* Backends are only counted; their stats stand in for missing port stats. */
+static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
+			  struct port_acc *acc)
+{
+	struct nlattr *tb[KSVC_BE_A_MAX + 1];
+	struct ksvc_stats st;
+
+	if (nla_parse_nested(tb, KSVC_BE_A_MAX, entry, be_policy) < 0)
+		return -EBADMSG;
+	acc->counted++;
+	if (tb[KSVC_BE_A_FLAGS] &&
+	    (nla_get_u32(tb[KSVC_BE_A_FLAGS]) & KSVC_BE_F_READY))
+		p->n_ready++;
+	if (tb[KSVC_BE_A_STATS]) {
+		if (decode_stats(tb[KSVC_BE_A_STATS], &st))
+			return -EBADMSG;
+		add_stats(&acc->be_sum, &st);
+	}
+	return 0;
+}
+
+/* One KSVC_A_BACKENDS chunk, added to the port it names. */
+static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
+			struct port_acc *acc)
+{
+	struct nlattr *tb[KSVC_BES_A_MAX + 1], *pos;
+	uint8_t proto;
+	uint16_t port;
+	size_t i;
+	int rem;
+
+	if (nla_parse_nested(tb, KSVC_BES_A_MAX, chunk, bes_policy) < 0 ||
+	    !tb[KSVC_BES_A_PROTO] || !tb[KSVC_BES_A_PORT])
+		return -EBADMSG;
+	proto = nla_get_u8(tb[KSVC_BES_A_PROTO]);
+	port = nla_get_u16(tb[KSVC_BES_A_PORT]);
+	for (i = 0; i < s->n_ports; i++)
+		if (s->ports[i].proto == proto && s->ports[i].port == port)
+			break;
+	if (i == s->n_ports)
+		return -EBADMSG;	/* names a port the service lacks */
+	nla_for_each_nested(pos, chunk, rem) {
+		if (nla_type(pos) != KSVC_BES_A_ENTRY)
+			continue;
+		if (decode_backend(pos, &s->ports[i], &acc[i]))
+			return -EBADMSG;
+	}
 	return 0;
 }
 
@@ -184,19 +222,23 @@ static int decode_addrs(struct nlattr *list, struct ksvc_svc *s)
 	return 0;
 }
 
-static int decode_ports(struct nlattr *list, struct ksvc_svc *s)
+static int decode_ports(struct nlattr *list, struct ksvc_svc *s,
+			struct port_acc **acc)
 {
+	size_t n = count_entries(list);
 	struct nlattr *pos;
 	int rem;
 
-	s->ports = calloc(count_entries(list) + 1, sizeof(*s->ports));
-	if (!s->ports)
+	s->ports = calloc(n + 1, sizeof(*s->ports));
+	*acc = calloc(n + 1, sizeof(**acc));
+	if (!s->ports || !*acc)
 		return -ENOMEM;
 	nla_for_each_nested(pos, list, rem) {
 		if (nla_type(pos) != KSVC_PORT_A_ENTRY)
 			continue;
-		if (decode_port(pos, &s->ports[s->n_ports++]))
+		if (decode_port(pos, &s->ports[s->n_ports], &(*acc)[s->n_ports]))
 			return -EBADMSG;
+		s->n_ports++;
 	}
 	return 0;
 }
@@ -216,34 +258,68 @@ static void decode_scalars(struct nlattr **tb, struct ksvc_svc *s)
 	s->created = get_u64(tb[KSVC_SVC_A_CREATED]);
 }
 
-int ksvc_svc_decode_attr(struct nlattr *svc, struct ksvc_svc *s)
+static int decode_svc(struct nlattr *svc, struct ksvc_svc *s,
+		      struct port_acc **acc)
 {
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
-	int err = -EBADMSG;
+	int err;
 
-	memset(s, 0, sizeof(*s));
 	if (nla_parse_nested(tb, KSVC_SVC_A_MAX, svc, svc_policy) < 0 ||
 	    !tb[KSVC_SVC_A_NAMESPACE] || !tb[KSVC_SVC_A_NAME])
 		return -EBADMSG;
 	decode_scalars(tb, s);
 	if (tb[KSVC_SVC_A_ADDRS] && (err = decode_addrs(tb[KSVC_SVC_A_ADDRS], s)))
-		goto fail;
-	if (tb[KSVC_SVC_A_PORTS] && (err = decode_ports(tb[KSVC_SVC_A_PORTS], s)))
-		goto fail;
+		return err;
+	if (tb[KSVC_SVC_A_PORTS] &&
+	    (err = decode_ports(tb[KSVC_SVC_A_PORTS], s, acc)))
+		return err;
 	return 0;
-fail:
-	ksvc_svc_free(s);
-	return err;
+}
+
+static void finish_ports(struct ksvc_svc *s, const struct port_acc *acc)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_ports; i++) {
+		if (!acc[i].have_nr)
+			s->ports[i].n_backends = acc[i].counted;
+		if (!acc[i].have_stats)
+			s->ports[i].stats = acc[i].be_sum;
+	}
 }
 
 int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *s)
 {
-	struct nlattr *tb[KSVC_A_MAX + 1];
+	struct nlattr *a, *svc = NULL;
+	struct port_acc *acc = NULL;
+	int rem, err;
 
-	if (genlmsg_parse(nlh, 0, tb, KSVC_A_MAX, top_policy) < 0 ||
-	    !tb[KSVC_A_SERVICE])
+	memset(s, 0, sizeof(*s));
+	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
-	return ksvc_svc_decode_attr(tb[KSVC_A_SERVICE], s);
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(a) == KSVC_A_SERVICE) {
+			if (svc)
+				return -EBADMSG;	/* one service a message */
+			svc = a;
+		}
+	}
+	if (!svc)
+		return -EBADMSG;
+	err = decode_svc(svc, s, &acc);
+	/* The chunks follow the service; any order would do for us. */
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		if (err)
+			break;
+		if (nla_type(a) == KSVC_A_BACKENDS)
+			err = decode_chunk(a, s, acc);
+	}
+	if (!err)
+		finish_ports(s, acc);
+	free(acc);
+	if (err)
+		ksvc_svc_free(s);
+	return err;
 }
 
 void ksvc_svc_free(struct ksvc_svc *s)
