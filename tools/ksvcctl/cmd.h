@@ -12,6 +12,7 @@
 int cmd_apply(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_get(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* "error: ..." and a pointer to "ksvcctl VERB --help"; returns 1. */
 int usage_error(const char *verb, const char *fmt, ...)
@@ -21,6 +22,13 @@ int opt_error(const char *verb, char **argv, int opt);
 
 /* "service", "services" or "svc". */
 bool is_service_resource(const char *arg);
+
+struct ksvc_cfg_change;
+/*
+ * "config set" options into @c (exposed for tests): an exit status, or
+ * -1 to go on and send @c.
+ */
+int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c);
 
 #define KSVCCTL_DEFAULT_NS	"default"
 

@@ -21,6 +21,7 @@ static const struct verb {
 	{ "apply",  cmd_apply,  "Create or update services from YAML files" },
 	{ "delete", cmd_delete, "Delete services, by file or by name" },
 	{ "get",    cmd_get,    "List the services the kernel holds" },
+	{ "config", cmd_config, "Show or change the node settings (NodePorts, node name)" },
 };
 
 #define N_VERBS	(sizeof(verbs) / sizeof(verbs[0]))

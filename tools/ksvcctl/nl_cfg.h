@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KSVC_A_CONFIG both ways: a change for CONFIG_SET carries only the
+ * attributes the user gave (the kernel keeps the others); a CONFIG_GET
+ * reply becomes a struct ksvc_config.
+ */
+#ifndef KSVCCTL_NL_CFG_H
+#define KSVCCTL_NL_CFG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netlink/msg.h>
+#include <linux/ksvc.h>
+
+#include "nl_svc.h"
+
+/* What the kernel holds (CONFIG_GET). */
+struct ksvc_config {
+	char node_name[KSVC_NAME_MAX];
+	uint16_t np_min, np_max;
+	uint32_t flags;
+	uint32_t max_services, max_backends, nr_services;
+	struct ksvc_addr addrs[KSVC_MAX_ADDRS];	/* kind unused */
+	size_t n_addrs;
+};
+
+/* What CONFIG_SET should change; only the has_* parts are sent. */
+struct ksvc_cfg_change {
+	bool has_node_name, has_range, has_addrs, has_flags;
+	char node_name[KSVC_NAME_MAX];
+	uint16_t np_min, np_max;
+	struct ksvc_addr addrs[KSVC_MAX_ADDRS];	/* n_addrs == 0: "all" */
+	size_t n_addrs;
+	uint32_t flags_mask;	/* the KSVC_CFG_F_* bits the user set... */
+	uint32_t flags_val;	/* ...to these values */
+};
+
+/* The flags to send: @cur (the kernel's) with @c's bits replaced. */
+uint32_t ksvc_cfg_flags(const struct ksvc_cfg_change *c, uint32_t cur);
+
+/*
+ * Append KSVC_A_CONFIG with what @c changes; @flags is sent only if
+ * c->has_flags.  An empty KSVC_CFG_A_NODE_ADDRS nest is kept (it means
+ * "every local address").  0 or -EMSGSIZE.
+ */
+int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
+		 uint32_t flags);
+
+/* Decode a CONFIG_GET reply: 0 or -EBADMSG. */
+int ksvc_cfg_decode(struct nlmsghdr *nlh, struct ksvc_config *out);
+
+/* "ksvcctl config view" output. */
+void ksvc_cfg_print(FILE *f, const struct ksvc_config *c);
+
+/* Requests; ksvc_nl_open() must have succeeded.  0 or -errno. */
+int req_cfg_get(struct ksvc_config *out);
+int req_cfg_set(const struct ksvc_cfg_change *c, uint32_t flags);
+
+#endif
