@@ -5,6 +5,8 @@
 #include <net/netlink.h>
 #include "backends.h"
 #include "compat.h"
+#include "conntrack.h"
+#include "select.h"
 
 struct ksvc_beset *ksvc_beset_alloc(u32 n)
 {
@@ -36,7 +38,24 @@ void ksvc_beset_free(struct ksvc_beset *bes)
 	for (i = 0; i < bes->n; i++)
 		if (!bes->be[i].moved)
 			ksvc_stats_free(bes->be[i].stats);
+	ksvc_beset_unprepare(bes);
 	kvfree(bes);
+}
+
+/* A copy of @old's backends with fresh counters, not yet prepared. */
+struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old)
+{
+	struct ksvc_beset *bes = ksvc_beset_alloc(old ? old->n : 0);
+	u32 i;
+
+	for (i = 0; bes && i < bes->n; i++) {
+		struct ksvc_stats __percpu *stats = bes->be[i].stats;
+
+		bes->be[i] = old->be[i];
+		bes->be[i].stats = stats;
+		bes->be[i].moved = false;
+	}
+	return bes;
 }
 
 static void free_rcu(struct rcu_head *head)
@@ -65,6 +84,30 @@ static int cmp(const struct ksvc_backend *a, const struct ksvc_backend *b)
 static int cmp_sort(const void *a, const void *b)
 {
 	return cmp(a, b);
+}
+
+/* Binary search of a sorted set. */
+const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
+					   u8 family,
+					   const union nf_inet_addr *addr,
+					   __be16 port)
+{
+	struct ksvc_backend key = { .family = family, .addr = *addr,
+				    .port = port };
+	u32 lo = 0, hi = bes ? bes->n : 0;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		int r = cmp(&bes->be[mid], &key);
+
+		if (!r)
+			return &bes->be[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack)
@@ -135,6 +178,7 @@ int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,
 	old = rcu_dereference_protected(port->bes, lockdep_is_held(&kn->lock));
 	ksvc_beset_carry(old, bes, false);
 	rcu_assign_pointer(port->bes, bes);
+	ksvc_ct_update(kn, port, old, bes);
 	ksvc_beset_free_rcu(old);
 	return 0;
 }

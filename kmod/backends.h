@@ -10,9 +10,14 @@
 #include "table.h"
 
 struct ksvc_beset *ksvc_beset_alloc(u32 n);
+struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old);
 void ksvc_beset_free(struct ksvc_beset *bes);
 void ksvc_beset_free_rcu(struct ksvc_beset *bes);
 int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack);
+const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
+					   u8 family,
+					   const union nf_inet_addr *addr,
+					   __be16 port);
 void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		      bool undo);
 int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,

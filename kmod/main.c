@@ -2,6 +2,7 @@
 /* ksvc: Kubernetes Services in the kernel.  Module init and exit only. */
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -9,12 +10,20 @@ static int __init ksvc_init(void)
 {
 	int err;
 
-	err = ksvc_netns_init();
+	err = ksvc_hooks_init();
 	if (err)
 		return err;
+	err = ksvc_netns_init();
+	if (err)
+		goto hooks;
 	err = ksvc_nl_init();
 	if (err)
-		ksvc_netns_exit();
+		goto netns;
+	return 0;
+netns:
+	ksvc_netns_exit();
+hooks:
+	ksvc_hooks_exit();
 	return err;
 }
 
@@ -22,6 +31,7 @@ static void __exit ksvc_exit(void)
 {
 	ksvc_nl_exit();
 	ksvc_netns_exit();
+	ksvc_hooks_exit();
 	/* Services, backend sets and configs are freed by RCU callbacks. */
 	rcu_barrier();
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <linux/random.h>
+#include <linux/utsname.h>
 #include <net/netns/generic.h>
+#include "affinity.h"
+#include "hooks.h"
 #include "netns.h"
 
 static unsigned int ksvc_net_id __read_mostly;
@@ -9,19 +13,51 @@ struct ksvc_net *ksvc_pernet(const struct net *net)
 	return net_generic(net, ksvc_net_id);
 }
 
-static int __net_init net_init(struct net *net)
+/* The node name defaults to the host name, as kube-proxy's does. */
+static void default_node(struct ksvc_net *kn)
 {
-	return ksvc_net_init(ksvc_pernet(net));
+	struct ksvc_cfg *cfg = rcu_dereference_protected(kn->cfg, true);
+
+	strscpy(cfg->node, utsname()->nodename, sizeof(cfg->node));
 }
 
-/* Runs after a grace period that follows the netns's last packet. */
+static int __net_init net_init(struct net *net)
+{
+	struct ksvc_net *kn = ksvc_pernet(net);
+	int err = ksvc_net_init(kn);
+
+	if (err)
+		return err;
+	default_node(kn);
+	kn->net = net;
+	kn->seed = get_random_u32();
+	err = ksvc_affinity_init(kn);
+	if (err)
+		ksvc_net_destroy(kn);
+	return err;
+}
+
+/* First unhook, so that after the grace period below no packet is ours. */
+static void __net_exit net_pre_exit(struct net *net)
+{
+	struct ksvc_net *kn = ksvc_pernet(net);
+
+	mutex_lock(&kn->lock);
+	ksvc_hooks_disable(net, kn);
+	mutex_unlock(&kn->lock);
+}
+
 static void __net_exit net_exit(struct net *net)
 {
-	ksvc_net_destroy(ksvc_pernet(net));
+	struct ksvc_net *kn = ksvc_pernet(net);
+
+	ksvc_net_destroy(kn);
+	ksvc_affinity_destroy(kn);
 }
 
 static struct pernet_operations ksvc_net_ops = {
 	.init = net_init,
+	.pre_exit = net_pre_exit,
 	.exit = net_exit,
 	.id = &ksvc_net_id,
 	.size = sizeof(struct ksvc_net),

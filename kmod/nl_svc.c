@@ -5,7 +5,9 @@
 #include "backends.h"
 #include "compat.h"
 #include "netlink.h"
+#include "hooks.h"
 #include "netns.h"
+#include "select.h"
 
 #define AFFINITY_DEFAULT	10800	/* seconds, as Kubernetes */
 
@@ -493,7 +495,17 @@ static int svc_write(struct genl_info *info, bool create)
 	if (err)
 		goto out;
 	old = ksvc_svc_find(kn, &svc->key);
+	err = ksvc_svc_prepare(kn, svc, old);
+	if (err) {
+		ksvc_svc_free(svc);
+		goto out;
+	}
 	if (create) {
+		err = ksvc_hooks_enable(genl_info_net(info), kn);
+		if (err) {
+			ksvc_svc_free(svc);
+			goto out;
+		}
 		err = ksvc_svc_add(kn, svc, info->extack);
 	} else if (!old) {
 		ksvc_errmsg(info->extack, "service %s/%s not found",
@@ -566,6 +578,9 @@ static int update_backends(struct ksvc_net *kn, struct ksvc_svc *svc,
 		err = ksvc_parse_beset(chunks, p->proto, p->port, &u[i], extack);
 		if (!err && !family_ok(svc, u[i], extack))
 			err = -EINVAL;
+		if (!err && u[i])
+			err = ksvc_beset_prepare(u[i], ksvc_cfg_get(kn)->node,
+						 svc->sched == KSVC_SCHED_MAGLEV);
 		n += !!u[i];
 	}
 	if (!err && !n) {

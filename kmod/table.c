@@ -5,6 +5,8 @@
 #include <net/netlink.h>
 #include "backends.h"
 #include "compat.h"
+#include "conntrack.h"
+#include "select.h"
 #include "table.h"
 
 unsigned int ksvc_max_services = 262144;
@@ -61,6 +63,7 @@ free_cfg:
 void ksvc_net_destroy(struct ksvc_net *kn)
 {
 	mutex_lock(&kn->lock);
+	kn->net = NULL;		/* its conntrack entries go with it */
 	ksvc_flush(kn, NULL);
 	kfree_rcu(rcu_dereference_protected(kn->cfg, true), rcu);
 	mutex_unlock(&kn->lock);
@@ -127,8 +130,7 @@ void ksvc_svc_free(struct ksvc_svc *svc)
 
 		if (!p->moved_stats)
 			ksvc_stats_free(p->stats);
-		if (!p->moved_bes)
-			ksvc_beset_free(rcu_dereference_protected(p->bes, true));
+		ksvc_beset_free(rcu_dereference_protected(p->bes, true));
 	}
 	kfree(svc->fe);
 	kfree(svc->ports);
@@ -193,6 +195,7 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
 	fe->port = p;
 	fe->key.proto = p->proto;
 	if (a) {
+		fe->kind = a->kind;
 		fe->key.family = a->family;
 		fe->key.addr = a->a;
 		fe->key.port = htons(p->port);
@@ -239,12 +242,10 @@ static struct ksvc_fe *fe_find(struct ksvc_net *kn,
 }
 
 /* Packet path: caller holds rcu_read_lock(). */
-struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
-			      const struct ksvc_fe_key *key)
+const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
+				  const struct ksvc_fe_key *key)
 {
-	struct ksvc_fe *fe = rhashtable_lookup(&kn->fe, key, fe_params);
-
-	return fe ? fe->port : NULL;
+	return rhashtable_lookup(&kn->fe, key, fe_params);
 }
 
 struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n)
@@ -306,6 +307,33 @@ static int link_new_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
 	return 0;
 }
 
+static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
+{
+	return p ? rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock))
+		 : NULL;
+}
+
+/* Conntrack after a service went from @old to @svc (either may be NULL). */
+static void ct_update(struct ksvc_net *kn, struct ksvc_svc *old,
+		      struct ksvc_svc *svc)
+{
+	u32 i;
+
+	for (i = 0; old && i < old->nports; i++) {
+		struct ksvc_port *op = &old->ports[i];
+		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
+							   op->port) : NULL;
+
+		ksvc_ct_update(kn, op, bes_of(kn, op), bes_of(kn, p));
+	}
+	for (i = 0; svc && i < svc->nports; i++) {
+		struct ksvc_port *p = &svc->ports[i];
+
+		if (!old || !ksvc_port_find(old, p->proto, p->port))
+			ksvc_ct_update(kn, p, NULL, bes_of(kn, p));
+	}
+}
+
 static int check_limits(struct ksvc_net *kn, bool adding,
 			struct netlink_ext_ack *extack)
 {
@@ -349,6 +377,7 @@ int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
 	if (err)
 		goto unname;
 	kn->nsvc++;
+	ct_update(kn, NULL, svc);
 	return 0;
 unname:
 	rhashtable_remove_fast(&kn->names, &svc->node, name_params);
@@ -363,9 +392,45 @@ free:
 }
 
 /*
- * Let @svc's ports take over what they inherit from the same protocol and
- * port of @old: the backend set when none was given, and the counters.
- * @undo reverses it after a failed update.
+ * Give every port of an unpublished @svc a prepared backend set: a port
+ * that was given none copies the set of @old's same protocol and port
+ * (or starts empty).  Copies, not shared sets: a new scheduler or node
+ * name changes how a set is prepared.
+ */
+int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
+		     struct ksvc_svc *old)
+{
+	const char *node = ksvc_cfg_get(kn)->node;
+	u32 i;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	for (i = 0; i < svc->nports; i++) {
+		struct ksvc_port *p = &svc->ports[i];
+		struct ksvc_port *op = old ? ksvc_port_find(old, p->proto,
+							    p->port) : NULL;
+		struct ksvc_beset *bes = rcu_dereference_protected(p->bes, true);
+
+		if (p->keep_bes) {
+			bes = ksvc_beset_clone(op ? rcu_dereference_protected(
+					op->bes, lockdep_is_held(&kn->lock)) : NULL);
+			if (!bes)
+				return -ENOMEM;
+			RCU_INIT_POINTER(p->bes, bes);
+			p->keep_bes = false;
+		}
+		err = ksvc_beset_prepare(bes, node,
+					 svc->sched == KSVC_SCHED_MAGLEV);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Let @svc's ports take over the counters of the same protocol and port
+ * of @old, and of the backends both sets have.  @undo reverses it after
+ * a failed update.
  */
 static void take(struct ksvc_svc *old, struct ksvc_svc *svc, bool undo)
 {
@@ -374,18 +439,11 @@ static void take(struct ksvc_svc *old, struct ksvc_svc *svc, bool undo)
 	for (i = 0; i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 		struct ksvc_port *op = ksvc_port_find(old, p->proto, p->port);
-		struct ksvc_beset *obes;
 
 		if (!op)
 			continue;
-		obes = rcu_dereference_protected(op->bes, true);
-		if (p->keep_bes) {
-			RCU_INIT_POINTER(p->bes, undo ? NULL : obes);
-			op->moved_bes = !undo;
-		} else {
-			ksvc_beset_carry(obes, rcu_dereference_protected(p->bes, true),
-					 undo);
-		}
+		ksvc_beset_carry(rcu_dereference_protected(op->bes, true),
+				 rcu_dereference_protected(p->bes, true), undo);
 		if (!undo) {
 			ksvc_stats_free(p->stats);
 			p->stats = op->stats;
@@ -440,6 +498,7 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *old,
 	swap_fe(kn, old, svc);
 	rhashtable_replace_fast(&kn->names, &old->node, &svc->node, name_params);
 	xa_store(&kn->svcs, svc->id, svc, GFP_KERNEL);
+	ct_update(kn, old, svc);
 	call_rcu(&old->rcu, svc_free_rcu);
 	return 0;
 }
@@ -451,6 +510,7 @@ void ksvc_svc_del(struct ksvc_net *kn, struct ksvc_svc *svc)
 	rhashtable_remove_fast(&kn->names, &svc->node, name_params);
 	xa_erase(&kn->svcs, svc->id);
 	kn->nsvc--;
+	ct_update(kn, svc, NULL);
 	call_rcu(&svc->rcu, svc_free_rcu);
 }
 

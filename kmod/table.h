@@ -19,22 +19,48 @@
 #include "stats.h"
 
 struct netlink_ext_ack;
+struct ksvc_affinity;
 
 struct ksvc_backend {
 	union nf_inet_addr addr;
 	__be16 port;
 	u8 family;		/* AF_INET or AF_INET6 */
 	bool moved;		/* stats now owned by a newer set */
+	u8 lists;		/* bit l: in sel[l], set by prepare */
 	u32 flags;		/* KSVC_BE_F_* */
 	u16 weight;
 	char node[KSVC_NAME_MAX];
 	struct ksvc_stats __percpu *stats;
 };
 
+/*
+ * The candidates a new connection may go to, fixed when the set is built:
+ * ready backends, else serving-and-terminating ones (KEP-1669), of the
+ * whole set or of this node only.  FALLBACK follows READY in the array.
+ */
+enum ksvc_sel_list {
+	KSVC_SEL_READY,
+	KSVC_SEL_FALLBACK,
+	KSVC_SEL_LOCAL_READY,
+	KSVC_SEL_LOCAL_FALLBACK,
+	KSVC_SEL_N
+};
+
+struct ksvc_sel {
+	u32 n;
+	u32 total;		/* sum of the weights */
+	u32 *idx;		/* indices into be[] */
+	u32 *cum;		/* running weight sums; NULL when all are 1 */
+	u16 *maglev;		/* Maglev table of positions in idx[], or NULL */
+	u32 m;			/* its size, a prime */
+};
+
 /* Immutable once published; replaced as a whole (copy-on-write). */
 struct ksvc_beset {
 	struct rcu_head rcu;
 	u32 n;
+	void *mem;		/* the arrays of sel[] */
+	struct ksvc_sel sel[KSVC_SEL_N];
 	struct ksvc_backend be[];
 };
 
@@ -44,8 +70,7 @@ struct ksvc_port {
 	struct ksvc_svc *svc;
 	struct ksvc_beset __rcu *bes;
 	struct ksvc_stats __percpu *stats;
-	bool keep_bes;		/* SVC_SET without BACKENDS: inherit them */
-	bool moved_bes;		/* bes now owned by a newer service */
+	bool keep_bes;		/* no backends given: copy the old port's */
 	bool moved_stats;	/* stats now owned by a newer service */
 	u8 proto;
 	u16 port, node_port, target_port;
@@ -73,6 +98,7 @@ struct ksvc_fe_key {
 struct ksvc_fe {
 	struct rhash_head node;
 	struct ksvc_fe_key key;
+	u8 kind;		/* enum ksvc_addr_kind; 0 for a nodePort */
 	struct ksvc_port *port;
 };
 
@@ -106,13 +132,17 @@ struct ksvc_cfg {
 };
 
 struct ksvc_net {
+	struct net *net;	/* NULL in KUnit tables without a netns */
 	struct mutex lock;	/* serialises every writer of this netns */
 	struct rhashtable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
 	struct rhashtable names;	/* ksvc_svc by ksvc_name */
 	struct xarray svcs;	/* ksvc_svc by id: resumable dumps */
 	u32 next_id;
 	u32 nsvc;
+	u32 seed;		/* flow hash seed (Maglev) */
+	bool hooks;		/* netfilter hooks registered */
 	struct ksvc_cfg __rcu *cfg;
+	struct ksvc_affinity *aff;
 };
 
 extern unsigned int ksvc_max_services;
@@ -124,6 +154,8 @@ void ksvc_net_destroy(struct ksvc_net *kn);
 struct ksvc_svc *ksvc_svc_alloc(u32 naddrs, u32 nports);
 void ksvc_svc_free(struct ksvc_svc *svc);
 int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack);
+int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
+		     struct ksvc_svc *old);
 
 struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n);
 int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
@@ -133,8 +165,8 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *old,
 void ksvc_svc_del(struct ksvc_net *kn, struct ksvc_svc *svc);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
 
-struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
-			      const struct ksvc_fe_key *key);
+const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
+				  const struct ksvc_fe_key *key);
 struct ksvc_port *ksvc_port_find(struct ksvc_svc *svc, u8 proto, u16 port);
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);

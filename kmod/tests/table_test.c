@@ -61,12 +61,12 @@ static struct ksvc_fe_key key_np(u16 port)
 /* Name of the service whose port a lookup of @k finds, or NULL. */
 static const char *who(struct ksvc_net *kn, struct ksvc_fe_key k)
 {
-	struct ksvc_port *p;
+	const struct ksvc_fe *fe;
 	const char *name;
 
 	rcu_read_lock();
-	p = ksvc_lookup(kn, &k);
-	name = p ? p->svc->key.name : NULL;
+	fe = ksvc_lookup(kn, &k);
+	name = fe ? fe->port->svc->key.name : NULL;
 	rcu_read_unlock();
 	return name;
 }
@@ -214,16 +214,24 @@ static int replace(struct ksvc_net *kn, struct ksvc_svc *svc)
 
 	mutex_lock(&kn->lock);
 	old = ksvc_svc_find(kn, &svc->key);
-	err = old ? ksvc_svc_replace(kn, old, svc, NULL) : -ENOENT;
+	err = old ? ksvc_svc_prepare(kn, svc, old) : -ENOENT;
+	if (err)
+		ksvc_svc_free(svc);
+	else
+		err = ksvc_svc_replace(kn, old, svc, NULL);
 	mutex_unlock(&kn->lock);
 	return err;
 }
 
-/* Shared frontends swap in place; backends without a new set carry over. */
+/*
+ * Shared frontends swap in place; a port given no backends gets a copy of
+ * the old port's set, counters included.
+ */
 static void ksvc_svc_replace_test(struct kunit *test)
 {
 	struct ksvc_net *kn = net_new(test);
 	struct ksvc_name n = { "default", "a" };
+	struct ksvc_stats_sum sum;
 	struct ksvc_svc *svc;
 	struct ksvc_beset *bes;
 	struct ksvc_port *p;
@@ -233,6 +241,7 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	p = &ksvc_svc_find(kn, &n)->ports[0];
 	bes = beset(test, 2, 1);
 	ksvc_backends_set(kn, p, bes);
+	ksvc_stats_add(bes->be[1].stats, 1, 60);
 	mutex_unlock(&kn->lock);
 
 	KUNIT_ASSERT_EQ(test, replace(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30090)), 0);
@@ -240,11 +249,16 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, who(kn, key_np(30090)), "a");
 	mutex_lock(&kn->lock);
 	svc = ksvc_svc_find(kn, &n);
-	KUNIT_EXPECT_PTR_EQ(test, cur(kn, &svc->ports[0]), bes);
+	bes = cur(kn, &svc->ports[0]);
+	KUNIT_ASSERT_EQ(test, bes->n, 2U);
+	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
+	KUNIT_EXPECT_EQ(test, bes->sel[KSVC_SEL_READY].n, 2U);
+	ksvc_stats_read(bes->be[1].stats, &sum);
+	KUNIT_EXPECT_EQ(test, sum.bytes, 60ULL);
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, ksvc_lookup(kn, &(struct ksvc_fe_key){
 		.family = AF_INET, .proto = IPPROTO_TCP, .port = htons(80),
-		.addr.ip = IP(10, 96, 0, 1) }), &svc->ports[0]);
+		.addr.ip = IP(10, 96, 0, 1) })->port, &svc->ports[0]);
 	rcu_read_unlock();
 	mutex_unlock(&kn->lock);
 	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Conntrack entries that an update would leave pointing nowhere: flows
+ * translated to a backend that was removed, and UDP flows that went
+ * untranslated while a service port had no endpoint (kubernetes issues
+ * #48370 and #59368).  Flows to backends that remain are never touched.
+ */
+#ifndef _KSVC_CONNTRACK_H
+#define _KSVC_CONNTRACK_H
+
+#include "table.h"
+
+void ksvc_ct_update(struct ksvc_net *kn, const struct ksvc_port *port,
+		    const struct ksvc_beset *old, const struct ksvc_beset *bes);
+
+#endif
