@@ -23,6 +23,7 @@
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/route.h>
 #include "affinity.h"
+#include "backends.h"
 #include "hooks.h"
 #include "netns.h"
 #include "select.h"
@@ -208,6 +209,78 @@ static unsigned int snat(void *priv, struct sk_buff *skb,
 	return nf_nat_masquerade_ipv6(skb, &range, state->out);
 }
 
+static bool packet_stats = true;
+module_param(packet_stats, bool, 0644);
+MODULE_PARM_DESC(packet_stats,
+		 "Count every packet of translated connections (a lookup per packet)");
+
+/*
+ * Counters for the packets after the first (dnat_to() counted that one),
+ * both directions.  The connection's original tuple finds the port, its
+ * reply source the backend; a connection some other NAT translated
+ * matches no backend of ours and is left alone.
+ */
+static unsigned int count(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	struct ksvc_net *kn = ksvc_pernet(state->net);
+	const struct nf_conntrack_tuple *orig, *reply;
+	const struct ksvc_backend *be;
+	enum ip_conntrack_info ctinfo;
+	const struct ksvc_fe *fe;
+	struct ksvc_fe_key key;
+	struct nf_conn *ct;
+	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!READ_ONCE(packet_stats) || !ct || ctinfo == IP_CT_NEW ||
+	    !(ct->status & IPS_DST_NAT))
+		return NF_ACCEPT;
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	tuple_key(orig, family, &key);
+	fe = ksvc_lookup(kn, &key);
+	if (!fe) {
+		memset(&key.addr, 0, sizeof(key.addr));
+		key.family = 0;
+		fe = ksvc_lookup(kn, &key);
+	}
+	if (!fe)
+		return NF_ACCEPT;
+	be = ksvc_beset_find(rcu_dereference(fe->port->bes), family,
+			     &reply->src.u3, reply->src.u.all);
+	if (be) {
+		ksvc_stats_add(fe->port->stats, 0, skb->len);
+		ksvc_stats_add(be->stats, 0, skb->len);
+	}
+	return NF_ACCEPT;
+}
+
+/* Plain hooks, after NAT: they see every packet. */
+static const struct nf_hook_ops count_ops[] = {
+	{
+		.hook = count,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_NAT_DST + 1,
+	}, {
+		.hook = count,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_NAT_DST + 1,
+	}, {
+		.hook = count,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_NAT_DST + 1,
+	}, {
+		.hook = count,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_NAT_DST + 1,
+	},
+};
+
 static const struct nf_hook_ops ops4[] = {
 	{
 		.hook = dnat,
@@ -287,12 +360,18 @@ int ksvc_hooks_enable(struct net *net, struct ksvc_net *kn)
 	if (err)
 		return err;
 	err = register_all(net);
-	if (err) {
-		nf_ct_netns_put(net, NFPROTO_INET);
-		return err;
-	}
+	if (err)
+		goto put;
+	err = nf_register_net_hooks(net, count_ops, ARRAY_SIZE(count_ops));
+	if (err)
+		goto unregister;
 	kn->hooks = true;
 	return 0;
+unregister:
+	unregister(net, ARRAY_SIZE(ops4), ARRAY_SIZE(ops6));
+put:
+	nf_ct_netns_put(net, NFPROTO_INET);
+	return err;
 }
 
 /* netns teardown or module unload: no packet reaches us afterwards. */
@@ -300,6 +379,7 @@ void ksvc_hooks_disable(struct net *net, struct ksvc_net *kn)
 {
 	if (!kn->hooks)
 		return;
+	nf_unregister_net_hooks(net, count_ops, ARRAY_SIZE(count_ops));
 	unregister(net, ARRAY_SIZE(ops4), ARRAY_SIZE(ops6));
 	nf_ct_netns_put(net, NFPROTO_INET);
 	kn->hooks = false;
