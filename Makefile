@@ -36,7 +36,7 @@ check-kunit:
 	tests/kunit/run.sh
 
 check-unit: tool
-	$(MAKE) -C tests/unit check
+	tests/unit/run.sh
 
 check-vm: all
 	tests/vm/run.sh

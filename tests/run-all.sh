@@ -37,7 +37,7 @@ run_rig() {
 for rig in $rigs; do
 	case $rig in
 	kunit) run_rig kunit tests/kunit/run.sh ;;
-	unit) run_rig unit make -s -C tests/unit check ;;
+	unit) run_rig unit tests/unit/run.sh ;;
 	vm) run_rig vm tests/vm/run.sh ;;
 	*) echo "unknown rig $rig"; status=1 ;;
 	esac
