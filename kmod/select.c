@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/jhash.h>
+#include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "select.h"
@@ -16,10 +17,14 @@ static bool is_prime(u32 m)
 	return m >= 2;
 }
 
-/* A prime of at least 100 entries per backend: about 1% imbalance. */
+/*
+ * A prime of at least 100 entries per backend (about 1% imbalance).  The
+ * size steps with powers of two so that it stays the same when a backend
+ * comes or goes: a new size would remap every flow.
+ */
 u32 ksvc_maglev_size(u32 n)
 {
-	u32 m = max_t(u32, 100 * n, 101);
+	u32 m = 100 * roundup_pow_of_two(max_t(u32, n, 1));
 
 	while (!is_prime(m))
 		m++;

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite ksvc_select: candidate lists (ready, serving-and-terminating
+ * fallback, this node's), weighted random choice, and Maglev's promise
+ * that removing one of N backends moves about 1/N of the flows.
+ */
+#include <kunit/test.h>
+#include "../backends.h"
+#include "../select.h"
+
+#define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define RDY	KSVC_BE_F_READY
+#define SRV	KSVC_BE_F_SERVING
+#define TRM	KSVC_BE_F_TERMINATING
+
+struct spec {
+	u32 flags;
+	u16 weight;
+	const char *node;
+};
+
+static struct ksvc_beset *mkset(struct kunit *test, const struct spec *s,
+				int n, bool maglev)
+{
+	struct ksvc_beset *bes = ksvc_beset_alloc(n);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, bes);
+	for (i = 0; i < n; i++) {
+		bes->be[i].family = AF_INET;
+		bes->be[i].addr.ip = IP(10, 244, i / 200, 1 + i % 200);
+		bes->be[i].port = htons(8080);
+		bes->be[i].flags = s[i].flags;
+		bes->be[i].weight = s[i].weight ?: 1;
+		strscpy(bes->be[i].node, s[i].node ?: "node-1",
+			sizeof(bes->be[i].node));
+	}
+	KUNIT_ASSERT_EQ(test, ksvc_beset_sort(bes, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ksvc_beset_prepare(bes, "node-1", maglev), 0);
+	return bes;
+}
+
+/* How often each backend is chosen over @rounds random picks. */
+static void tally(const struct ksvc_beset *bes, bool local, int rounds,
+		  int *hits)
+{
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		const struct ksvc_backend *be = ksvc_select(bes, local, r);
+
+		if (be)
+			hits[be - bes->be]++;
+	}
+}
+
+static void ksvc_select_test(struct kunit *test)
+{
+	static const struct spec s[] = {
+		{ RDY | SRV }, { SRV | TRM }, { 0 }, { RDY | SRV, 1, "node-2" },
+	};
+	struct ksvc_beset *bes = mkset(test, s, 4, false);
+	int hits[4] = {};
+
+	/* Ready ones only: 0 and 3, never the terminating or the not-ready. */
+	tally(bes, false, 400, hits);
+	KUNIT_EXPECT_GT(test, hits[0], 100);
+	KUNIT_EXPECT_GT(test, hits[3], 100);
+	KUNIT_EXPECT_EQ(test, hits[1] + hits[2], 0);
+	/* This node only: 0. */
+	memset(hits, 0, sizeof(hits));
+	tally(bes, true, 100, hits);
+	KUNIT_EXPECT_EQ(test, hits[0], 100);
+	ksvc_beset_free(bes);
+}
+
+/* No ready backend: serving-and-terminating ones take over (KEP-1669). */
+static void ksvc_select_fallback_test(struct kunit *test)
+{
+	static const struct spec s[] = {
+		{ SRV | TRM }, { TRM }, { 0 },
+	};
+	struct ksvc_beset *bes = mkset(test, s, 3, false);
+	int hits[3] = {};
+
+	tally(bes, false, 100, hits);
+	KUNIT_EXPECT_EQ(test, hits[0], 100);
+	ksvc_beset_free(bes);
+
+	bes = mkset(test, &s[1], 2, false);
+	KUNIT_EXPECT_NULL(test, ksvc_select(bes, false, 0));
+	ksvc_beset_free(bes);
+	KUNIT_EXPECT_NULL(test, ksvc_select(NULL, false, 0));
+}
+
+static void ksvc_select_weight_test(struct kunit *test)
+{
+	static const struct spec s[] = { { RDY, 1 }, { RDY, 3 } };
+	struct ksvc_beset *bes = mkset(test, s, 2, false);
+	int hits[2] = {};
+
+	tally(bes, false, 4000, hits);
+	/* Expect 1000 : 3000; five sigma is about 140. */
+	KUNIT_EXPECT_GT(test, hits[0], 850);
+	KUNIT_EXPECT_LT(test, hits[0], 1150);
+	ksvc_beset_free(bes);
+}
+
+static void ksvc_maglev_size_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ksvc_maglev_size(3), 401U);
+	KUNIT_EXPECT_EQ(test, ksvc_maglev_size(9), 1601U);
+	KUNIT_EXPECT_EQ(test, ksvc_maglev_size(10), 1601U);
+	KUNIT_EXPECT_EQ(test, ksvc_maglev_size(0), 101U);
+}
+
+#define NBE	10
+#define FLOWS	20000
+
+/*
+ * Maglev: flows spread evenly, the same flow always lands on the same
+ * backend, and dropping one of ten moves only its own flows plus a few.
+ */
+static void ksvc_select_maglev_test(struct kunit *test)
+{
+	struct spec s[NBE];
+	struct ksvc_beset *a, *b;
+	int hits[NBE] = {}, moved = 0, f, i;
+
+	for (i = 0; i < NBE; i++)
+		s[i] = (struct spec){ RDY };
+	a = mkset(test, s, NBE, true);
+	KUNIT_ASSERT_NOT_NULL(test, a->sel[KSVC_SEL_READY].maglev);
+	s[4].flags = 0;		/* backend 4 no longer ready */
+	b = mkset(test, s, NBE, true);
+
+	for (f = 0; f < FLOWS; f++) {
+		u32 h = f * 2654435761U;
+		const struct ksvc_backend *x = ksvc_select(a, false, h);
+		const struct ksvc_backend *y = ksvc_select(b, false, h);
+
+		KUNIT_ASSERT_PTR_EQ(test, x, ksvc_select(a, false, h));
+		hits[x - a->be]++;
+		KUNIT_EXPECT_NE(test, (int)(y - b->be), 4);
+		if (x - a->be != 4 && x - a->be != y - b->be)
+			moved++;
+	}
+	for (i = 0; i < NBE; i++)	/* 2000 each, within 15% */
+		KUNIT_EXPECT_GT(test, hits[i], 1700);
+	/* Flows not on backend 4 that moved anyway: Maglev allows a few %. */
+	KUNIT_EXPECT_LT(test, moved, FLOWS / 20);
+	ksvc_beset_free(a);
+	ksvc_beset_free(b);
+}
+
+static struct kunit_case ksvc_select_cases[] = {
+	KUNIT_CASE(ksvc_select_test),
+	KUNIT_CASE(ksvc_select_fallback_test),
+	KUNIT_CASE(ksvc_select_weight_test),
+	KUNIT_CASE(ksvc_maglev_size_test),
+	KUNIT_CASE(ksvc_select_maglev_test),
+	{}
+};
+
+static struct kunit_suite ksvc_select_suite = {
+	.name = "ksvc_select",
+	.test_cases = ksvc_select_cases,
+};
+
+kunit_test_suite(ksvc_select_suite);
