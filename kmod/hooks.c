@@ -193,7 +193,9 @@ static unsigned int snat(void *priv, struct sk_buff *skb,
 	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
+	/* The node talking to itself keeps its addresses. */
+	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT) ||
+	    (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
