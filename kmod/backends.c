@@ -5,7 +5,6 @@
 #include <net/netlink.h>
 #include "backends.h"
 #include "compat.h"
-#include "conntrack.h"
 #include "select.h"
 
 struct ksvc_beset *ksvc_beset_alloc(u32 n)
@@ -166,19 +165,4 @@ void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		i++;
 		j++;
 	}
-}
-
-/* Replace the whole backend set of @port; takes ownership of @bes. */
-int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,
-		      struct ksvc_beset *bes)
-{
-	struct ksvc_beset *old;
-
-	lockdep_assert_held(&kn->lock);
-	old = rcu_dereference_protected(port->bes, lockdep_is_held(&kn->lock));
-	ksvc_beset_carry(old, bes, false);
-	rcu_assign_pointer(port->bes, bes);
-	ksvc_ct_update(kn, port, old, bes);
-	ksvc_beset_free_rcu(old);
-	return 0;
 }

@@ -20,7 +20,5 @@ const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
 					   __be16 port);
 void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		      bool undo);
-int ksvc_backends_set(struct ksvc_net *kn, struct ksvc_port *port,
-		      struct ksvc_beset *bes);
 
 #endif

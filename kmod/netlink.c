@@ -64,6 +64,7 @@ const struct nla_policy ksvc_svc_policy[KSVC_SVC_A_MAX + 1] = {
 	[KSVC_SVC_A_ADDRS] = NLA_POLICY_NESTED(addr_list_policy),
 	[KSVC_SVC_A_PORTS] = NLA_POLICY_NESTED(port_list_policy),
 	[KSVC_SVC_A_CREATED] = { .type = NLA_REJECT },
+	[KSVC_SVC_A_OP] = NLA_POLICY_RANGE(NLA_U8, 1, KSVC_OP_MAX),
 };
 
 const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
@@ -82,6 +83,8 @@ static const struct nla_policy ksvc_policy[KSVC_A_MAX + 1] = {
 	[KSVC_A_SERVICE] = NLA_POLICY_NESTED(ksvc_svc_policy),
 	[KSVC_A_CONFIG] = NLA_POLICY_NESTED(ksvc_cfg_policy),
 	[KSVC_A_BACKENDS] = NLA_POLICY_NESTED(bes_policy),
+	[KSVC_A_BATCH_FLAGS] = { .type = NLA_U32 },
+	[KSVC_A_RESULT] = { .type = NLA_REJECT },
 };
 
 static const struct genl_small_ops ksvc_ops[] = {
@@ -115,6 +118,10 @@ static const struct genl_small_ops ksvc_ops[] = {
 	}, {
 		.cmd = KSVC_CMD_CONFIG_SET,
 		.doit = ksvc_nl_cfg_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSVC_CMD_BATCH,
+		.doit = ksvc_nl_batch,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -15,14 +15,17 @@ extern const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1];
 int ksvc_nl_init(void);
 void ksvc_nl_exit(void);
 
-/* nl_svc.c */
+/* nl_svc.c, nl_dump.c */
+int ksvc_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_batch.c: every command that changes services */
 int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info);
 int ksvc_nl_svc_set(struct sk_buff *skb, struct genl_info *info);
 int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info);
-int ksvc_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
-int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info);
 int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info);
+int ksvc_nl_batch(struct sk_buff *skb, struct genl_info *info);
 
 /*
  * The top-level attributes of a request, where KSVC_A_BACKENDS chunks
@@ -43,6 +46,11 @@ int ksvc_parse_beset(const struct ksvc_chunks *chunks, u8 proto, u16 port,
 		     struct ksvc_beset **out, struct netlink_ext_ack *extack);
 int ksvc_check_chunks(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
 		      struct netlink_ext_ack *extack);
+int ksvc_parse_name(const struct nlattr *attr, struct ksvc_name *name,
+		    struct netlink_ext_ack *extack);
+int ksvc_parse_backends(struct ksvc_net *kn, const struct ksvc_svc *base,
+			const struct ksvc_chunks *chunks,
+			struct ksvc_svc **out, struct netlink_ext_ack *extack);
 int ksvc_nl_reply_svc(struct genl_info *info, struct ksvc_net *kn,
 		      struct ksvc_svc *svc);
 int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,

@@ -242,13 +242,13 @@ int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct ksvc_net *kn = ksvc_pernet(sock_net(skb->sk));
 	const char *ns = dump_ns(cb);
 	unsigned long id, next = cb->args[0];
-	struct ksvc_svc *svc;
+	struct ksvc_slot *slot;
 	int err = 0;
 
 	mutex_lock(&kn->lock);
-	xa_for_each_start(&kn->svcs, id, svc, cb->args[0]) {
-		if (!ns || !strcmp(svc->key.ns, ns)) {
-			err = dump_one(skb, cb, kn, svc);
+	xa_for_each_start(&kn->svcs, id, slot, cb->args[0]) {
+		if (slot->cur && (!ns || !strcmp(slot->key.ns, ns))) {
+			err = dump_one(skb, cb, kn, slot->cur);
 			if (err)
 				break;
 		}

@@ -5,7 +5,6 @@
 #include "backends.h"
 #include "compat.h"
 #include "netlink.h"
-#include "hooks.h"
 #include "netns.h"
 #include "select.h"
 
@@ -443,185 +442,71 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 	return 0;
 }
 
-static int need(struct genl_info *info, int type)
-{
-	if (info->attrs[type])
-		return 0;
-	NL_SET_ERR_MSG(info->extack, "missing KSVC_A_SERVICE");
-	return -EINVAL;
-}
-
-/* The service named by the request's KSVC_A_SERVICE; caller holds the lock. */
-static int find_named(struct ksvc_net *kn, struct genl_info *info,
-		      struct ksvc_svc **svc)
+/* The namespace and name of a KSVC_A_SERVICE nest. */
+int ksvc_parse_name(const struct nlattr *attr, struct ksvc_name *name,
+		    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
-	const struct nlattr *attr = info->attrs[KSVC_A_SERVICE];
-	struct ksvc_name name;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "missing KSVC_A_SERVICE");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
+				extack) ?:
+	       parse_name(tb, attr, name, extack);
+}
+
+/*
+ * A new version of @base whose ports named by @chunks get new backend
+ * sets; the others keep theirs.
+ */
+int ksvc_parse_backends(struct ksvc_net *kn, const struct ksvc_svc *base,
+			const struct ksvc_chunks *chunks,
+			struct ksvc_svc **out, struct netlink_ext_ack *extack)
+{
+	struct ksvc_svc *svc = ksvc_svc_clone(base);
+	u32 i, given = 0;
 	int err;
 
-	err = need(info, KSVC_A_SERVICE) ?:
-	      nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
-			       info->extack) ?:
-	      parse_name(tb, attr, &name, info->extack);
-	if (err)
-		return err;
-	*svc = ksvc_svc_find(kn, &name);
-	if (*svc)
-		return 0;
-	ksvc_errmsg(info->extack, "service %s/%s not found", name.ns, name.name);
-	return -ENOENT;
-}
-
-static void chunks_of(struct genl_info *info, struct ksvc_chunks *c)
-{
-	c->head = genlmsg_data(info->genlhdr);
-	c->len = genlmsg_len(info->genlhdr);
-}
-
-static int svc_write(struct genl_info *info, bool create)
-{
-	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct ksvc_chunks chunks;
-	struct ksvc_svc *svc, *old;
-	int err = need(info, KSVC_A_SERVICE);
-
-	if (err)
-		return err;
-	chunks_of(info, &chunks);
-	mutex_lock(&kn->lock);
-	err = ksvc_parse_svc(kn, info->attrs[KSVC_A_SERVICE], &chunks, &svc,
-			     info->extack);
-	if (err)
-		goto out;
-	old = ksvc_svc_find(kn, &svc->key);
-	err = ksvc_svc_prepare(kn, svc, old);
-	if (err) {
-		ksvc_svc_free(svc);
-		goto out;
-	}
-	if (create) {
-		err = ksvc_hooks_enable(genl_info_net(info), kn);
-		if (err) {
-			ksvc_svc_free(svc);
-			goto out;
-		}
-		err = ksvc_svc_add(kn, svc, info->extack);
-	} else if (!old) {
-		ksvc_errmsg(info->extack, "service %s/%s not found",
-			    svc->key.ns, svc->key.name);
-		ksvc_svc_free(svc);
-		err = -ENOENT;
-	} else {
-		err = ksvc_svc_replace(kn, old, svc, info->extack);
-	}
-out:
-	mutex_unlock(&kn->lock);
-	return err;
-}
-
-int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
-{
-	return svc_write(info, true);
-}
-
-int ksvc_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
-{
-	return svc_write(info, false);
-}
-
-int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct ksvc_svc *svc;
-	int err;
-
-	mutex_lock(&kn->lock);
-	err = find_named(kn, info, &svc);
-	if (!err)
-		ksvc_svc_del(kn, svc);
-	mutex_unlock(&kn->lock);
-	return err;
-}
-
-int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct nlattr *tb[KSVC_SVC_A_MAX + 1] = {};
-	const struct nlattr *attr = info->attrs[KSVC_A_SERVICE];
-	int err = 0;
-
-	if (attr)
-		err = nla_parse_nested(tb, KSVC_SVC_A_MAX, attr,
-				       ksvc_svc_policy, info->extack);
-	if (err)
-		return err;
-	mutex_lock(&kn->lock);
-	ksvc_flush(kn, tb[KSVC_SVC_A_NAMESPACE] ?
-		   nla_data(tb[KSVC_SVC_A_NAMESPACE]) : NULL);
-	mutex_unlock(&kn->lock);
-	return 0;
-}
-
-/* Build every named port's new set, then swap them all: all or nothing. */
-static int update_backends(struct ksvc_net *kn, struct ksvc_svc *svc,
-			   const struct ksvc_chunks *chunks,
-			   struct netlink_ext_ack *extack)
-{
-	struct ksvc_beset *u[KSVC_MAX_PORTS] = {};
-	u32 i, n = 0;
-	int err = ksvc_check_chunks(chunks, svc, extack);
-
-	for (i = 0; i < svc->nports && !err; i++) {
-		const struct ksvc_port *p = &svc->ports[i];
-
-		err = ksvc_parse_beset(chunks, p->proto, p->port, &u[i], extack);
-		if (!err && !family_ok(svc, u[i], extack))
-			err = -EINVAL;
-		if (!err && u[i])
-			err = ksvc_beset_prepare(u[i], ksvc_cfg_get(kn)->node,
-						 svc->sched == KSVC_SCHED_MAGLEV);
-		n += !!u[i];
-	}
-	if (!err && !n) {
+	if (!svc)
+		return -ENOMEM;
+	err = parse_besets(chunks, svc, extack);
+	for (i = 0; i < svc->nports && !err; i++)
+		given += !svc->ports[i].keep_bes;
+	if (!err && !given) {
 		NL_SET_ERR_MSG(extack, "no KSVC_A_BACKENDS chunk");
 		err = -EINVAL;
 	}
-	for (i = 0; i < svc->nports; i++) {
-		if (err)
-			ksvc_beset_free(u[i]);
-		else if (u[i])
-			ksvc_backends_set(kn, &svc->ports[i], u[i]);
-	}
-	return err;
-}
-
-int ksvc_nl_backends_set(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct ksvc_chunks chunks;
-	struct ksvc_svc *svc;
-	int err;
-
-	chunks_of(info, &chunks);
-	mutex_lock(&kn->lock);
-	err = find_named(kn, info, &svc);
 	if (!err)
-		err = update_backends(kn, svc, &chunks, info->extack);
-	mutex_unlock(&kn->lock);
-	return err;
+		err = check_svc(svc, extack);
+	if (err) {
+		ksvc_svc_free(svc);
+		return err;
+	}
+	*out = svc;
+	return 0;
 }
 
 int ksvc_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
-	struct ksvc_svc *svc;
+	struct ksvc_svc *svc = NULL;
+	struct ksvc_name name;
 	int err;
 
+	err = ksvc_parse_name(info->attrs[KSVC_A_SERVICE], &name, info->extack);
+	if (err)
+		return err;
 	mutex_lock(&kn->lock);
-	err = find_named(kn, info, &svc);
-	if (!err)
+	svc = ksvc_svc_find(kn, &name);
+	if (svc) {
 		err = ksvc_nl_reply_svc(info, kn, svc);
+	} else {
+		ksvc_errmsg(info->extack, "service %s/%s not found", name.ns,
+			    name.name);
+		err = -ENOENT;
+	}
 	mutex_unlock(&kn->lock);
 	return err;
 }

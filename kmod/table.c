@@ -17,45 +17,21 @@ unsigned int ksvc_max_backends = 16384;
 module_param_named(max_backends, ksvc_max_backends, uint, 0644);
 MODULE_PARM_DESC(max_backends, "Backends per service port");
 
-/* rhashtable seeds its hash randomly: remote peers cannot aim collisions. */
-static const struct rhashtable_params fe_params = {
-	.key_len = sizeof(struct ksvc_fe_key),
-	.key_offset = offsetof(struct ksvc_fe, key),
-	.head_offset = offsetof(struct ksvc_fe, node),
-	.automatic_shrinking = true,
-};
-
-static const struct rhashtable_params name_params = {
-	.key_len = sizeof(struct ksvc_name),
-	.key_offset = offsetof(struct ksvc_svc, key),
-	.head_offset = offsetof(struct ksvc_svc, node),
-	.automatic_shrinking = true,
-};
-
 int ksvc_net_init(struct ksvc_net *kn)
 {
 	struct ksvc_cfg *cfg;
 	int err;
 
 	mutex_init(&kn->lock);
-	xa_init_flags(&kn->svcs, XA_FLAGS_ALLOC);
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
 	cfg->np_min = 30000;
 	cfg->np_max = 32767;
 	RCU_INIT_POINTER(kn->cfg, cfg);
-	err = rhashtable_init(&kn->fe, &fe_params);
+	err = ksvc_txn_init(kn);
 	if (err)
-		goto free_cfg;
-	err = rhashtable_init(&kn->names, &name_params);
-	if (err)
-		goto free_fe;
-	return 0;
-free_fe:
-	rhashtable_destroy(&kn->fe);
-free_cfg:
-	kfree(cfg);
+		kfree(cfg);
 	return err;
 }
 
@@ -67,9 +43,7 @@ void ksvc_net_destroy(struct ksvc_net *kn)
 	ksvc_flush(kn, NULL);
 	kfree_rcu(rcu_dereference_protected(kn->cfg, true), rcu);
 	mutex_unlock(&kn->lock);
-	rhashtable_destroy(&kn->fe);
-	rhashtable_destroy(&kn->names);
-	xa_destroy(&kn->svcs);
+	ksvc_txn_destroy(kn);
 }
 
 void ksvc_name_set(struct ksvc_name *n, const char *ns, const char *name)
@@ -138,12 +112,8 @@ void ksvc_svc_free(struct ksvc_svc *svc)
 	kfree(svc);
 }
 
-static void svc_free_rcu(struct rcu_head *head)
-{
-	ksvc_svc_free(container_of(head, struct ksvc_svc, rcu));
-}
-
-struct ksvc_port *ksvc_port_find(struct ksvc_svc *svc, u8 proto, u16 port)
+struct ksvc_port *ksvc_port_find(const struct ksvc_svc *svc, u8 proto,
+				 u16 port)
 {
 	u32 i;
 
@@ -235,162 +205,6 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-static struct ksvc_fe *fe_find(struct ksvc_net *kn,
-			       const struct ksvc_fe_key *key)
-{
-	return rhashtable_lookup_fast(&kn->fe, key, fe_params);
-}
-
-/* Packet path: caller holds rcu_read_lock(). */
-const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
-				  const struct ksvc_fe_key *key)
-{
-	return rhashtable_lookup(&kn->fe, key, fe_params);
-}
-
-struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n)
-{
-	lockdep_assert_held(&kn->lock);
-	return rhashtable_lookup_fast(&kn->names, n, name_params);
-}
-
-/* Refuse a frontend that a service other than @self holds. */
-static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc,
-		    struct ksvc_svc *self, struct netlink_ext_ack *extack)
-{
-	char key[64];
-	u32 i;
-
-	lockdep_assert_held(&kn->lock);
-	for (i = 0; i < svc->nfe; i++) {
-		struct ksvc_fe *fe = fe_find(kn, &svc->fe[i].key);
-		struct ksvc_svc *holder;
-
-		if (!fe || fe->port->svc == self)
-			continue;
-		holder = fe->port->svc;
-		ksvc_fe_key_str(&fe->key, key, sizeof(key));
-		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
-			    holder->key.ns, holder->key.name);
-		return -EEXIST;
-	}
-	return 0;
-}
-
-/* Remove those of @svc's frontends that are in the table. */
-static void unlink_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
-{
-	u32 i;
-
-	for (i = 0; i < svc->nfe; i++)
-		if (fe_find(kn, &svc->fe[i].key) == &svc->fe[i])
-			rhashtable_remove_fast(&kn->fe, &svc->fe[i].node,
-					       fe_params);
-}
-
-/* Insert @svc's frontends that no service holds yet. */
-static int link_new_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < svc->nfe; i++) {
-		if (fe_find(kn, &svc->fe[i].key))
-			continue;
-		err = rhashtable_insert_fast(&kn->fe, &svc->fe[i].node,
-					     fe_params);
-		if (err) {
-			unlink_fe(kn, svc);
-			return err;
-		}
-	}
-	return 0;
-}
-
-static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
-{
-	return p ? rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock))
-		 : NULL;
-}
-
-/* Conntrack after a service went from @old to @svc (either may be NULL). */
-static void ct_update(struct ksvc_net *kn, struct ksvc_svc *old,
-		      struct ksvc_svc *svc)
-{
-	u32 i;
-
-	for (i = 0; old && i < old->nports; i++) {
-		struct ksvc_port *op = &old->ports[i];
-		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
-							   op->port) : NULL;
-
-		ksvc_ct_update(kn, op, bes_of(kn, op), bes_of(kn, p));
-	}
-	for (i = 0; svc && i < svc->nports; i++) {
-		struct ksvc_port *p = &svc->ports[i];
-
-		if (!old || !ksvc_port_find(old, p->proto, p->port))
-			ksvc_ct_update(kn, p, NULL, bes_of(kn, p));
-	}
-}
-
-static int check_limits(struct ksvc_net *kn, bool adding,
-			struct netlink_ext_ack *extack)
-{
-	if (adding && kn->nsvc >= ksvc_max_services) {
-		ksvc_errmsg(extack, "limit of %u services reached (max_services)",
-			    ksvc_max_services);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-/*
- * Publish a new service.  Takes ownership of @svc: on error it is freed.
- * The frontends go in last, so a reader that finds one finds a service
- * that is complete.
- */
-int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
-		 struct netlink_ext_ack *extack)
-{
-	int err;
-
-	lockdep_assert_held(&kn->lock);
-	err = -EEXIST;
-	if (ksvc_svc_find(kn, &svc->key)) {
-		ksvc_errmsg(extack, "service %s/%s already exists",
-			    svc->key.ns, svc->key.name);
-		goto free;
-	}
-	err = check_limits(kn, true, extack) ?: check_fe(kn, svc, NULL, extack);
-	if (err)
-		goto free;
-	err = xa_alloc_cyclic(&kn->svcs, &svc->id, svc, xa_limit_32b,
-			      &kn->next_id, GFP_KERNEL);
-	if (err < 0)
-		goto free;
-	err = rhashtable_insert_fast(&kn->names, &svc->node, name_params);
-	if (err)
-		goto erase;
-	svc->created = ktime_get_real_ns();
-	err = link_new_fe(kn, svc);
-	if (err)
-		goto unname;
-	kn->nsvc++;
-	ct_update(kn, NULL, svc);
-	return 0;
-unname:
-	rhashtable_remove_fast(&kn->names, &svc->node, name_params);
-erase:
-	xa_erase(&kn->svcs, svc->id);
-	/* Readers may have seen some frontends before the rollback. */
-	call_rcu(&svc->rcu, svc_free_rcu);
-	return err;
-free:
-	ksvc_svc_free(svc);
-	return err;
-}
-
 /*
  * Give every port of an unpublished @svc a prepared backend set: a port
  * that was given none copies the set of @old's same protocol and port
@@ -428,102 +242,87 @@ int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 }
 
 /*
- * Let @svc's ports take over the counters of the same protocol and port
- * of @old, and of the backends both sets have.  @undo reverses it after
- * a failed update.
+ * A new version of @base to change backends in: same attributes, and
+ * every port marked to copy its set when prepared.
  */
-static void take(struct ksvc_svc *old, struct ksvc_svc *svc, bool undo)
+struct ksvc_svc *ksvc_svc_clone(const struct ksvc_svc *base)
 {
+	struct ksvc_svc *svc = ksvc_svc_alloc(base->naddrs, base->nports);
 	u32 i;
 
-	for (i = 0; i < svc->nports; i++) {
+	if (!svc)
+		return NULL;
+	svc->key = base->key;
+	svc->type = base->type;
+	svc->sched = base->sched;
+	svc->flags = base->flags;
+	svc->affinity_timeout = base->affinity_timeout;
+	memcpy(svc->addrs, base->addrs, base->naddrs * sizeof(*svc->addrs));
+	for (i = 0; i < base->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
-		struct ksvc_port *op = ksvc_port_find(old, p->proto, p->port);
+		const struct ksvc_port *bp = &base->ports[i];
 
-		if (!op)
-			continue;
-		ksvc_beset_carry(rcu_dereference_protected(op->bes, true),
-				 rcu_dereference_protected(p->bes, true), undo);
-		if (!undo) {
-			ksvc_stats_free(p->stats);
-			p->stats = op->stats;
-		} else {
-			p->stats = NULL;
-		}
-		op->moved_stats = !undo;
+		p->keep_bes = true;
+		p->proto = bp->proto;
+		p->port = bp->port;
+		p->node_port = bp->node_port;
+		p->target_port = bp->target_port;
+		strscpy(p->name, bp->name, sizeof(p->name));
 	}
+	if (ksvc_svc_build_fe(svc, NULL)) {
+		ksvc_svc_free(svc);
+		return NULL;
+	}
+	return svc;
 }
 
-/* Point the frontends both versions share at @svc, drop the others. */
-static void swap_fe(struct ksvc_net *kn, struct ksvc_svc *old,
-		    struct ksvc_svc *svc)
+static bool same_be(const struct ksvc_backend *a, const struct ksvc_backend *b)
+{
+	return a->family == b->family && nf_inet_addr_cmp(&a->addr, &b->addr) &&
+	       a->port == b->port && a->flags == b->flags &&
+	       a->weight == b->weight && !strcmp(a->node, b->node);
+}
+
+static bool same_bes(const struct ksvc_beset *a, const struct ksvc_beset *b)
+{
+	u32 i, na = a ? a->n : 0, nb = b ? b->n : 0;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!same_be(&a->be[i], &b->be[i]))
+			return false;
+	return true;
+}
+
+static bool same_port(struct ksvc_net *kn, const struct ksvc_port *a,
+		      const struct ksvc_port *b)
+{
+	return a->proto == b->proto && a->port == b->port &&
+	       a->node_port == b->node_port &&
+	       a->target_port == b->target_port && !strcmp(a->name, b->name) &&
+	       (a->keep_bes ||
+		same_bes(rcu_dereference_protected(a->bes, true),
+			 rcu_dereference_protected(b->bes,
+						   lockdep_is_held(&kn->lock))));
+}
+
+/* Would @svc (not prepared yet) change nothing of the staged @base? */
+bool ksvc_svc_same(struct ksvc_net *kn, const struct ksvc_svc *svc,
+		   const struct ksvc_svc *base)
 {
 	u32 i;
 
-	for (i = 0; i < svc->nfe; i++) {
-		struct ksvc_fe *fe = fe_find(kn, &svc->fe[i].key);
-
-		if (fe && fe != &svc->fe[i])
-			rhashtable_replace_fast(&kn->fe, &fe->node,
-						&svc->fe[i].node, fe_params);
-	}
-	unlink_fe(kn, old);
-}
-
-/*
- * Replace @old by @svc (same name).  Takes ownership of @svc.  A frontend
- * both versions have is swapped in place, so no packet misses it; ones
- * only @svc has are inserted before, ones only @old has removed after.
- */
-int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *old,
-		     struct ksvc_svc *svc, struct netlink_ext_ack *extack)
-{
-	int err;
-
-	lockdep_assert_held(&kn->lock);
-	err = check_fe(kn, svc, old, extack);
-	if (err) {
-		ksvc_svc_free(svc);
-		return err;
-	}
-	svc->id = old->id;
-	svc->created = old->created;
-	take(old, svc, false);
-	err = link_new_fe(kn, svc);
-	if (err) {
-		take(old, svc, true);
-		call_rcu(&svc->rcu, svc_free_rcu);
-		return err;
-	}
-	swap_fe(kn, old, svc);
-	rhashtable_replace_fast(&kn->names, &old->node, &svc->node, name_params);
-	xa_store(&kn->svcs, svc->id, svc, GFP_KERNEL);
-	ct_update(kn, old, svc);
-	call_rcu(&old->rcu, svc_free_rcu);
-	return 0;
-}
-
-void ksvc_svc_del(struct ksvc_net *kn, struct ksvc_svc *svc)
-{
-	lockdep_assert_held(&kn->lock);
-	unlink_fe(kn, svc);
-	rhashtable_remove_fast(&kn->names, &svc->node, name_params);
-	xa_erase(&kn->svcs, svc->id);
-	kn->nsvc--;
-	ct_update(kn, svc, NULL);
-	call_rcu(&svc->rcu, svc_free_rcu);
-}
-
-/* Delete every service, or those of Kubernetes namespace @ns. */
-void ksvc_flush(struct ksvc_net *kn, const char *ns)
-{
-	struct ksvc_svc *svc;
-	unsigned long id;
-
-	lockdep_assert_held(&kn->lock);
-	xa_for_each(&kn->svcs, id, svc)
-		if (!ns || !strcmp(svc->key.ns, ns))
-			ksvc_svc_del(kn, svc);
+	if (svc->type != base->type || svc->flags != base->flags ||
+	    svc->sched != base->sched ||
+	    svc->affinity_timeout != base->affinity_timeout ||
+	    svc->naddrs != base->naddrs || svc->nports != base->nports ||
+	    memcmp(svc->addrs, base->addrs, svc->naddrs * sizeof(*svc->addrs)))
+		return false;
+	for (i = 0; i < svc->nports; i++)
+		if (!same_port(kn, &svc->ports[i], &base->ports[i]))
+			return false;
+	return true;
 }
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn)

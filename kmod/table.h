@@ -6,7 +6,8 @@
  * frontends under rcu_read_lock() only: a frontend points at a service port,
  * the port at its backend set.  Every object a reader can reach is freed
  * after a grace period.  An update never edits a published object: it
- * builds a new service or backend set and swaps the pointers.
+ * builds a new version of the service and stages it (txn.c); a commit
+ * makes every staged version visible at once by bumping the generation.
  */
 #ifndef _KSVC_TABLE_H
 #define _KSVC_TABLE_H
@@ -95,10 +96,16 @@ struct ksvc_fe_key {
 	u8 family;
 };
 
+/*
+ * Visible to a reader of generation g when gen_add <= g < gen_del.  While
+ * a transaction is open, a key can have two entries: the committed one,
+ * ending at the next generation, and the staged one, starting there.
+ */
 struct ksvc_fe {
-	struct rhash_head node;
+	struct rhlist_head list;
 	struct ksvc_fe_key key;
 	u8 kind;		/* enum ksvc_addr_kind; 0 for a nodePort */
+	u32 gen_add, gen_del;
 	struct ksvc_port *port;
 };
 
@@ -107,11 +114,11 @@ struct ksvc_name {
 	char name[KSVC_NAME_MAX];
 };
 
+/* One version of a service: immutable once staged. */
 struct ksvc_svc {
-	struct rhash_head node;	/* in ksvc_net.names */
-	struct ksvc_name key;	/* zero padded: hashed and compared whole */
+	struct ksvc_name key;
 	struct rcu_head rcu;
-	u32 id;			/* index in ksvc_net.svcs, kept by SVC_SET */
+	u32 id;			/* its slot's */
 	u8 type, sched;
 	u32 flags;
 	u32 affinity_timeout;
@@ -120,6 +127,17 @@ struct ksvc_svc {
 	struct ksvc_addr *addrs;
 	struct ksvc_port *ports;
 	struct ksvc_fe *fe;
+};
+
+/* A service name across its versions; only writers see slots. */
+struct ksvc_slot {
+	struct rhash_head node;	/* in ksvc_net.names */
+	struct ksvc_name key;	/* zero padded: hashed and compared whole */
+	u32 id;			/* index in ksvc_net.svcs: resumable dumps */
+	struct ksvc_svc *cur;	/* committed; NULL while being created */
+	struct ksvc_svc *next;	/* staged; NULL with staged: being deleted */
+	bool staged;
+	struct list_head txn;	/* in ksvc_net.txn while staged */
 };
 
 struct ksvc_cfg {
@@ -134,11 +152,13 @@ struct ksvc_cfg {
 struct ksvc_net {
 	struct net *net;	/* NULL in KUnit tables without a netns */
 	struct mutex lock;	/* serialises every writer of this netns */
-	struct rhashtable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
-	struct rhashtable names;	/* ksvc_svc by ksvc_name */
-	struct xarray svcs;	/* ksvc_svc by id: resumable dumps */
+	struct rhltable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
+	u32 gen;		/* the committed generation */
+	struct rhashtable names;	/* ksvc_slot by ksvc_name */
+	struct xarray svcs;	/* ksvc_slot by id */
+	struct list_head txn;	/* staged slots */
 	u32 next_id;
-	u32 nsvc;
+	u32 nsvc, nsvc_next;	/* services committed; after the commit */
 	u32 seed;		/* flow hash seed (Maglev) */
 	bool hooks;		/* netfilter hooks registered */
 	struct ksvc_cfg __rcu *cfg;
@@ -157,17 +177,31 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack);
 int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct ksvc_svc *old);
 
+struct ksvc_svc *ksvc_svc_clone(const struct ksvc_svc *base);
+bool ksvc_svc_same(struct ksvc_net *kn, const struct ksvc_svc *a,
+		   const struct ksvc_svc *b);
+struct ksvc_port *ksvc_port_find(const struct ksvc_svc *svc, u8 proto,
+				 u16 port);
+
+/* txn.c */
+int ksvc_txn_init(struct ksvc_net *kn);
+void ksvc_txn_destroy(struct ksvc_net *kn);
 struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n);
+struct ksvc_svc *ksvc_view(struct ksvc_net *kn, const struct ksvc_name *n);
+int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
+	       struct ksvc_svc *svc, int op, int *result,
+	       struct netlink_ext_ack *extack);
+void ksvc_commit(struct ksvc_net *kn);
+void ksvc_abort(struct ksvc_net *kn);
 int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
 		 struct netlink_ext_ack *extack);
-int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *old,
-		     struct ksvc_svc *svc, struct netlink_ext_ack *extack);
-void ksvc_svc_del(struct ksvc_net *kn, struct ksvc_svc *svc);
+int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
+		     struct netlink_ext_ack *extack);
+int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
-
 const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
 				  const struct ksvc_fe_key *key);
-struct ksvc_port *ksvc_port_find(struct ksvc_svc *svc, u8 proto, u16 port);
+
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);
 void ksvc_cfg_swap(struct ksvc_net *kn, struct ksvc_cfg *cfg);

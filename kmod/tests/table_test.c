@@ -160,6 +160,29 @@ static struct ksvc_beset *cur(struct ksvc_net *kn, struct ksvc_port *p)
 	return rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
 }
 
+static const struct ksvc_name name_a = { "default", "a" };
+
+/* What BACKENDS_SET does: a new version of "a" with a new set on port 0. */
+static void set_bes(struct kunit *test, struct ksvc_net *kn,
+		    struct ksvc_beset *bes)
+{
+	struct ksvc_svc *svc;
+
+	mutex_lock(&kn->lock);
+	svc = ksvc_svc_clone(ksvc_svc_find(kn, &name_a));
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	RCU_INIT_POINTER(svc->ports[0].bes, bes);
+	svc->ports[0].keep_bes = false;
+	KUNIT_EXPECT_EQ(test, ksvc_svc_replace(kn, svc, NULL), 0);
+	mutex_unlock(&kn->lock);
+}
+
+static struct ksvc_beset *bes_a(struct ksvc_net *kn)
+{
+	lockdep_assert_held(&kn->lock);
+	return cur(kn, &ksvc_svc_find(kn, &name_a)->ports[0]);
+}
+
 /*
  * A new set replaces the old one as a whole; counters follow the backends
  * that remain.  (Readers racing the swap: the concurrency suite.)
@@ -169,23 +192,19 @@ static void ksvc_backends_set_test(struct kunit *test)
 	struct ksvc_net *kn = net_new(test);
 	struct ksvc_stats_sum sum;
 	struct ksvc_beset *now;
-	struct ksvc_port *p;
 
 	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	set_bes(test, kn, beset(test, 3, 1));		/* .1 .2 .3 */
 	mutex_lock(&kn->lock);
-	p = &ksvc_svc_find(kn, &(struct ksvc_name){ "default", "a" })->ports[0];
-	ksvc_backends_set(kn, p, beset(test, 3, 1));	/* .1 .2 .3 */
+	now = bes_a(kn);
+	KUNIT_EXPECT_EQ(test, now->n, 3U);
+	KUNIT_EXPECT_EQ(test, now->sel[KSVC_SEL_READY].n, 3U);
+	ksvc_stats_add(now->be[1].stats, 1, 100);	/* 10.244.0.2 */
 	mutex_unlock(&kn->lock);
 
-	rcu_read_lock();
-	now = rcu_dereference(p->bes);
-	KUNIT_EXPECT_EQ(test, now->n, 3U);
-	ksvc_stats_add(now->be[1].stats, 1, 100);	/* 10.244.0.2 */
-	rcu_read_unlock();
-
+	set_bes(test, kn, beset(test, 2, 2));		/* .2 .3 */
 	mutex_lock(&kn->lock);
-	ksvc_backends_set(kn, p, beset(test, 2, 2));	/* .2 .3 */
-	now = cur(kn, p);
+	now = bes_a(kn);
 	KUNIT_ASSERT_EQ(test, now->n, 2U);
 	KUNIT_EXPECT_EQ(test, now->be[0].addr.ip, IP(10, 244, 0, 2));
 	ksvc_stats_read(now->be[0].stats, &sum);
@@ -209,16 +228,10 @@ static void ksvc_beset_sort_test(struct kunit *test)
 
 static int replace(struct ksvc_net *kn, struct ksvc_svc *svc)
 {
-	struct ksvc_svc *old;
 	int err;
 
 	mutex_lock(&kn->lock);
-	old = ksvc_svc_find(kn, &svc->key);
-	err = old ? ksvc_svc_prepare(kn, svc, old) : -ENOENT;
-	if (err)
-		ksvc_svc_free(svc);
-	else
-		err = ksvc_svc_replace(kn, old, svc, NULL);
+	err = ksvc_svc_replace(kn, svc, NULL);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -230,25 +243,21 @@ static int replace(struct ksvc_net *kn, struct ksvc_svc *svc)
 static void ksvc_svc_replace_test(struct kunit *test)
 {
 	struct ksvc_net *kn = net_new(test);
-	struct ksvc_name n = { "default", "a" };
 	struct ksvc_stats_sum sum;
-	struct ksvc_svc *svc;
 	struct ksvc_beset *bes;
-	struct ksvc_port *p;
+	struct ksvc_svc *svc;
 
 	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
+	set_bes(test, kn, beset(test, 2, 1));
 	mutex_lock(&kn->lock);
-	p = &ksvc_svc_find(kn, &n)->ports[0];
-	bes = beset(test, 2, 1);
-	ksvc_backends_set(kn, p, bes);
-	ksvc_stats_add(bes->be[1].stats, 1, 60);
+	ksvc_stats_add(bes_a(kn)->be[1].stats, 1, 60);
 	mutex_unlock(&kn->lock);
 
 	KUNIT_ASSERT_EQ(test, replace(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30090)), 0);
 	KUNIT_EXPECT_NULL(test, who(kn, key_np(30080)));
 	KUNIT_EXPECT_STREQ(test, who(kn, key_np(30090)), "a");
 	mutex_lock(&kn->lock);
-	svc = ksvc_svc_find(kn, &n);
+	svc = ksvc_svc_find(kn, &name_a);
 	bes = cur(kn, &svc->ports[0]);
 	KUNIT_ASSERT_EQ(test, bes->n, 2U);
 	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
@@ -263,6 +272,54 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	mutex_unlock(&kn->lock);
 	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
 	KUNIT_EXPECT_EQ(test, replace(kn, mk(test, "zz", 1, 80, 0)), -ENOENT);
+	net_free(kn);
+}
+
+/*
+ * Staged changes are invisible until the commit and all visible after
+ * it; an abort leaves no trace.  Moving an address from one service to
+ * another inside one transaction never leaves it unserved.
+ */
+static void ksvc_commit_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ksvc_name b = { "default", "b" };
+	int res;
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	mutex_lock(&kn->lock);
+	/* b may not take a's address while a still holds it... */
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &b, mk(test, "b", IP(10, 96, 0, 1), 80, 0),
+					 KSVC_OP_CREATE, &res, NULL), -EEXIST);
+	/* ...but may once a moves away in the same transaction. */
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &name_a, mk(test, "a", IP(10, 96, 0, 2), 80, 0),
+					 KSVC_OP_APPLY, &res, NULL), 0);
+	KUNIT_EXPECT_EQ(test, res, KSVC_RESULT_CONFIGURED);
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &b, mk(test, "b", IP(10, 96, 0, 1), 80, 0),
+					 KSVC_OP_CREATE, &res, NULL), 0);
+	KUNIT_EXPECT_EQ(test, res, KSVC_RESULT_CREATED);
+	/* Nothing visible yet. */
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 1), 80)), "a");
+	KUNIT_EXPECT_NULL(test, who(kn, key4(IP(10, 96, 0, 2), 80)));
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
+	ksvc_abort(kn);
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 1), 80)), "a");
+	KUNIT_EXPECT_NULL(test, ksvc_svc_find(kn, &b));
+
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &name_a, mk(test, "a", IP(10, 96, 0, 2), 80, 0),
+					 KSVC_OP_APPLY, &res, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &b, mk(test, "b", IP(10, 96, 0, 1), 80, 0),
+					 KSVC_OP_APPLY, &res, NULL), 0);
+	ksvc_commit(kn);
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 1), 80)), "b");
+	KUNIT_EXPECT_STREQ(test, who(kn, key4(IP(10, 96, 0, 2), 80)), "a");
+	KUNIT_EXPECT_EQ(test, kn->nsvc, 2U);
+	/* The same again changes nothing. */
+	KUNIT_EXPECT_EQ(test, ksvc_stage(kn, &b, mk(test, "b", IP(10, 96, 0, 1), 80, 0),
+					 KSVC_OP_APPLY, &res, NULL), 0);
+	KUNIT_EXPECT_EQ(test, res, KSVC_RESULT_UNCHANGED);
+	ksvc_commit(kn);
+	mutex_unlock(&kn->lock);
 	net_free(kn);
 }
 
@@ -386,8 +443,8 @@ static void ref_step(struct kunit *test, struct ksvc_net *kn,
 
 	if (m[i].live && lcg(seed) % 3 == 0) {
 		mutex_lock(&kn->lock);
-		ksvc_svc_del(kn, ksvc_svc_find(kn, &(struct ksvc_name){
-			.ns = "default", .name = { 's', '0' + i } }));
+		KUNIT_EXPECT_EQ(test, ksvc_svc_del(kn, &(struct ksvc_name){
+			.ns = "default", .name = { 's', '0' + i } }), 0);
 		mutex_unlock(&kn->lock);
 		m[i].live = false;
 		return;
@@ -425,6 +482,7 @@ static struct kunit_case ksvc_table_cases[] = {
 	KUNIT_CASE(ksvc_backends_set_test),
 	KUNIT_CASE(ksvc_beset_sort_test),
 	KUNIT_CASE(ksvc_svc_replace_test),
+	KUNIT_CASE(ksvc_commit_test),
 	KUNIT_CASE(ksvc_svc_add_limit_test),
 	KUNIT_CASE(ksvc_flush_test),
 	KUNIT_CASE(ksvc_lookup_model_test),

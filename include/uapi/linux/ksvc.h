@@ -61,6 +61,22 @@
  *     in:  optionally KSVC_A_SERVICE with only NAMESPACE: flush that
  *          Kubernetes namespace only.
  *
+ * KSVC_CMD_BATCH        (admin)  several changes as one transaction.
+ *     in:  any number of KSVC_A_SERVICE nests, each followed by its
+ *          KSVC_A_BACKENDS chunks, each with KSVC_SVC_A_OP (absent =
+ *          APPLY); optionally KSVC_A_BATCH_FLAGS.  Every change is checked
+ *          against the state the earlier ones leave; then all take effect
+ *          at once (a generation flip: a packet sees the old state or the
+ *          new one, never a mix), or, on the first error, none does.
+ *          A later change to the same service replaces an earlier one.
+ *     out: a KSVC_CMD_BATCH reply with one KSVC_A_RESULT per service, in
+ *          order; with KSVC_BATCH_F_DRY_RUN everything is checked and the
+ *          results reported, and nothing is changed.
+ *     err: the first failing change's errno; extack names its service.
+ *
+ * KSVC_CMD_SVC_NEW, SVC_SET, SVC_DEL and BACKENDS_SET are batches of one
+ * change with the op CREATE, REPLACE, DELETE and BACKENDS.
+ *
  * KSVC_CMD_CONFIG_GET   read KSVC_A_CONFIG.
  * KSVC_CMD_CONFIG_SET   (admin)  change KSVC_A_CONFIG; absent attributes
  *     keep their value.  err: EINVAL for NODEPORT_MIN > NODEPORT_MAX.
@@ -95,6 +111,11 @@
  *       KSVC_PORT_A_NR_BACKENDS  u32, read only: backends in the set
  *   KSVC_SVC_A_CREATED           u64, read only: creation time, ns since
  *                                the Unix epoch (CLOCK_REALTIME)
+ *   KSVC_SVC_A_OP                u8, enum ksvc_op, KSVC_CMD_BATCH only:
+ *                                CREATE fails with EEXIST if the service
+ *                                exists, REPLACE and DELETE with ENOENT if
+ *                                not; APPLY creates or replaces; BACKENDS
+ *                                replaces only the sets its chunks name
  *   KSVC_SVC_A_PAD               padding for 64-bit attributes
  *
  * Backends
@@ -124,6 +145,14 @@
  *   KSVC_STATS_A_CONNS           new connections
  *   KSVC_STATS_A_PACKETS         packets
  *   KSVC_STATS_A_BYTES           bytes (IP header included)
+ *
+ * KSVC_A_BATCH_FLAGS             u32, KSVC_BATCH_F_*; unknown: EOPNOTSUPP
+ *
+ * KSVC_A_RESULT                  nest, in KSVC_CMD_BATCH replies
+ *   KSVC_RES_A_NAMESPACE         string
+ *   KSVC_RES_A_NAME              string
+ *   KSVC_RES_A_RESULT            u8, enum ksvc_result: UNCHANGED when an
+ *                                APPLY or BACKENDS found nothing to change
  *
  * KSVC_A_CONFIG                  nest
  *   KSVC_CFG_A_NODEPORT_MIN      u16, 1..65535, default 30000
@@ -159,6 +188,7 @@ enum ksvc_cmd {
 	KSVC_CMD_FLUSH,
 	KSVC_CMD_CONFIG_GET,
 	KSVC_CMD_CONFIG_SET,
+	KSVC_CMD_BATCH,
 	__KSVC_CMD_MAX
 };
 #define KSVC_CMD_MAX (__KSVC_CMD_MAX - 1)
@@ -168,6 +198,8 @@ enum ksvc_attr {
 	KSVC_A_SERVICE,
 	KSVC_A_CONFIG,
 	KSVC_A_BACKENDS,
+	KSVC_A_BATCH_FLAGS,
+	KSVC_A_RESULT,
 	__KSVC_A_MAX
 };
 #define KSVC_A_MAX (__KSVC_A_MAX - 1)
@@ -209,9 +241,45 @@ enum ksvc_svc_attr {
 	KSVC_SVC_A_ADDRS,
 	KSVC_SVC_A_PORTS,
 	KSVC_SVC_A_CREATED,
+	KSVC_SVC_A_OP,
 	__KSVC_SVC_A_MAX
 };
 #define KSVC_SVC_A_MAX (__KSVC_SVC_A_MAX - 1)
+
+enum ksvc_op {
+	KSVC_OP_UNSPEC,
+	KSVC_OP_CREATE,
+	KSVC_OP_REPLACE,
+	KSVC_OP_APPLY,
+	KSVC_OP_DELETE,
+	KSVC_OP_BACKENDS,
+	__KSVC_OP_MAX
+};
+#define KSVC_OP_MAX (__KSVC_OP_MAX - 1)
+
+enum ksvc_result {
+	KSVC_RESULT_UNSPEC,
+	KSVC_RESULT_CREATED,
+	KSVC_RESULT_CONFIGURED,
+	KSVC_RESULT_UNCHANGED,
+	KSVC_RESULT_DELETED,
+	__KSVC_RESULT_MAX
+};
+#define KSVC_RESULT_MAX (__KSVC_RESULT_MAX - 1)
+
+enum ksvc_batch_flags {
+	KSVC_BATCH_F_DRY_RUN	= 1U << 0, /* check and report, change nothing */
+	KSVC_BATCH_F_ALL	= (1U << 1) - 1
+};
+
+enum ksvc_res_attr {
+	KSVC_RES_A_UNSPEC,
+	KSVC_RES_A_NAMESPACE,
+	KSVC_RES_A_NAME,
+	KSVC_RES_A_RESULT,
+	__KSVC_RES_A_MAX
+};
+#define KSVC_RES_A_MAX (__KSVC_RES_A_MAX - 1)
 
 enum ksvc_addr_kind {
 	KSVC_ADDR_KIND_UNSPEC,

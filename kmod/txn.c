@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions: staging new versions of services and committing them all
+ * at once, in the manner of nftables' generations.
+ *
+ * A staged version's frontends go into the table at once, but start at
+ * generation gen + 1; the frontends of the version it replaces end there.
+ * Readers see only what is visible in the generation they read, so the
+ * commit is one store: gen + 1.  Only then are the replaced frontends
+ * unlinked.  A reader that read the old generation and then misses a key
+ * whose old entry was just unlinked sees the generation change and looks
+ * again (ksvc_lookup()).
+ */
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/netlink.h>
+#include "backends.h"
+#include "compat.h"
+#include "conntrack.h"
+#include "hooks.h"
+#include "select.h"
+#include "table.h"
+
+#define GEN_NEVER	U32_MAX
+
+/* rhashtable seeds its hash randomly: remote peers cannot aim collisions. */
+static const struct rhashtable_params fe_params = {
+	.key_len = sizeof(struct ksvc_fe_key),
+	.key_offset = offsetof(struct ksvc_fe, key),
+	.head_offset = offsetof(struct ksvc_fe, list),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params name_params = {
+	.key_len = sizeof(struct ksvc_name),
+	.key_offset = offsetof(struct ksvc_slot, key),
+	.head_offset = offsetof(struct ksvc_slot, node),
+	.automatic_shrinking = true,
+};
+
+int ksvc_txn_init(struct ksvc_net *kn)
+{
+	int err;
+
+	xa_init_flags(&kn->svcs, XA_FLAGS_ALLOC);
+	INIT_LIST_HEAD(&kn->txn);
+	err = rhltable_init(&kn->fe, &fe_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&kn->names, &name_params);
+	if (err)
+		rhltable_destroy(&kn->fe);
+	return err;
+}
+
+void ksvc_txn_destroy(struct ksvc_net *kn)
+{
+	rhltable_destroy(&kn->fe);
+	rhashtable_destroy(&kn->names);
+	xa_destroy(&kn->svcs);
+}
+
+static bool visible(const struct ksvc_fe *fe, u32 gen)
+{
+	return READ_ONCE(fe->gen_add) <= gen && gen < READ_ONCE(fe->gen_del);
+}
+
+static const struct ksvc_fe *find(struct ksvc_net *kn,
+				  const struct ksvc_fe_key *key, u32 gen)
+{
+	struct rhlist_head *pos, *list;
+	struct ksvc_fe *fe;
+
+	list = rhltable_lookup(&kn->fe, key, fe_params);
+	rhl_for_each_entry_rcu(fe, pos, list, list)
+		if (visible(fe, gen))
+			return fe;
+	return NULL;
+}
+
+/* Packet path: caller holds rcu_read_lock(). */
+const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
+				  const struct ksvc_fe_key *key)
+{
+	u32 gen = smp_load_acquire(&kn->gen);
+	const struct ksvc_fe *fe = find(kn, key, gen);
+	u32 now;
+
+	if (fe)
+		return fe;
+	/* Pairs with the unlink after the generation store in commit. */
+	smp_rmb();
+	now = READ_ONCE(kn->gen);
+	return now == gen ? NULL : find(kn, key, now);
+}
+
+static void svc_free_rcu(struct rcu_head *head)
+{
+	ksvc_svc_free(container_of(head, struct ksvc_svc, rcu));
+}
+
+static void unlink_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
+{
+	u32 i;
+
+	for (i = 0; i < svc->nfe; i++)
+		rhltable_remove(&kn->fe, &svc->fe[i].list, fe_params);
+}
+
+/* A staged version that will never be visible; readers may walk past it. */
+static void drop_staged(struct ksvc_net *kn, struct ksvc_svc *svc)
+{
+	if (!svc)
+		return;
+	unlink_fe(kn, svc);
+	call_rcu(&svc->rcu, svc_free_rcu);
+}
+
+static int link_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < svc->nfe; i++) {
+		svc->fe[i].gen_add = kn->gen + 1;
+		svc->fe[i].gen_del = GEN_NEVER;
+		err = rhltable_insert(&kn->fe, &svc->fe[i].list, fe_params);
+		if (err) {
+			while (i--)
+				rhltable_remove(&kn->fe, &svc->fe[i].list,
+						fe_params);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void end_fe(struct ksvc_svc *svc, u32 gen)
+{
+	u32 i;
+
+	for (i = 0; svc && i < svc->nfe; i++)
+		WRITE_ONCE(svc->fe[i].gen_del, gen);
+}
+
+struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n)
+{
+	struct ksvc_slot *slot;
+
+	lockdep_assert_held(&kn->lock);
+	slot = rhashtable_lookup_fast(&kn->names, n, name_params);
+	return slot ? slot->cur : NULL;
+}
+
+static struct ksvc_svc *view_of(const struct ksvc_slot *slot)
+{
+	if (!slot)
+		return NULL;
+	return slot->staged ? slot->next : slot->cur;
+}
+
+/* The service as the open transaction leaves it. */
+struct ksvc_svc *ksvc_view(struct ksvc_net *kn, const struct ksvc_name *n)
+{
+	lockdep_assert_held(&kn->lock);
+	return view_of(rhashtable_lookup_fast(&kn->names, n, name_params));
+}
+
+static struct ksvc_slot *slot_new(struct ksvc_net *kn,
+				  const struct ksvc_name *name)
+{
+	struct ksvc_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+
+	if (!slot)
+		return NULL;
+	slot->key = *name;
+	if (xa_alloc_cyclic(&kn->svcs, &slot->id, slot, xa_limit_32b,
+			    &kn->next_id, GFP_KERNEL) < 0)
+		goto free;
+	if (rhashtable_insert_fast(&kn->names, &slot->node, name_params))
+		goto erase;
+	return slot;
+erase:
+	xa_erase(&kn->svcs, slot->id);
+free:
+	kfree(slot);
+	return NULL;
+}
+
+static void slot_free(struct ksvc_net *kn, struct ksvc_slot *slot)
+{
+	rhashtable_remove_fast(&kn->names, &slot->node, name_params);
+	xa_erase(&kn->svcs, slot->id);
+	kfree(slot);
+}
+
+/* Refuse a frontend that another service holds after the commit. */
+static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc, u32 self,
+		    struct netlink_ext_ack *extack)
+{
+	const struct ksvc_fe *fe;
+	const struct ksvc_svc *holder;
+	char key[64];
+	u32 i;
+
+	for (i = 0; i < svc->nfe; i++) {
+		rcu_read_lock();
+		fe = find(kn, &svc->fe[i].key, kn->gen + 1);
+		holder = fe && fe->port->svc->id != self ? fe->port->svc : NULL;
+		rcu_read_unlock();
+		if (!holder)
+			continue;
+		ksvc_fe_key_str(&svc->fe[i].key, key, sizeof(key));
+		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
+			    holder->key.ns, holder->key.name);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static int check_op(int op, const struct ksvc_svc *base,
+		    const struct ksvc_name *name, struct netlink_ext_ack *extack)
+{
+	if (op == KSVC_OP_CREATE && base) {
+		ksvc_errmsg(extack, "service %s/%s already exists", name->ns,
+			    name->name);
+		return -EEXIST;
+	}
+	if (op != KSVC_OP_CREATE && op != KSVC_OP_APPLY && !base) {
+		ksvc_errmsg(extack, "service %s/%s not found", name->ns,
+			    name->name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Everything that can fail, before the version is staged. */
+static int check_new(struct ksvc_net *kn, struct ksvc_svc *svc,
+		     struct ksvc_svc *base, struct ksvc_slot *slot,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!base && kn->nsvc_next >= ksvc_max_services) {
+		ksvc_errmsg(extack, "limit of %u services reached (max_services)",
+			    ksvc_max_services);
+		return -ENOSPC;
+	}
+	err = ksvc_svc_prepare(kn, svc, base) ?:
+	      check_fe(kn, svc, slot ? slot->id : U32_MAX, extack);
+	if (!err && kn->net)
+		err = ksvc_hooks_enable(kn->net, kn);
+	return err;
+}
+
+static void put_staged(struct ksvc_net *kn, struct ksvc_slot *slot,
+		       struct ksvc_svc *svc)
+{
+	if (slot->staged) {
+		drop_staged(kn, slot->next);
+	} else {
+		end_fe(slot->cur, kn->gen + 1);
+		slot->staged = true;
+		list_add_tail(&slot->txn, &kn->txn);
+	}
+	slot->next = svc;
+}
+
+/*
+ * Stage @svc (NULL: delete) as the next version of service @name.  Takes
+ * ownership of @svc.  On error nothing of this change is staged; earlier
+ * changes of the transaction stay staged.
+ */
+int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
+	       struct ksvc_svc *svc, int op, int *result,
+	       struct netlink_ext_ack *extack)
+{
+	struct ksvc_slot *slot = rhashtable_lookup_fast(&kn->names, name,
+							 name_params);
+	struct ksvc_svc *base = view_of(slot);
+	int res = base ? KSVC_RESULT_CONFIGURED : KSVC_RESULT_CREATED;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	err = check_op(op, base, name, extack);
+	if (!err && svc && base && ksvc_svc_same(kn, svc, base)) {
+		res = KSVC_RESULT_UNCHANGED;
+		goto free;
+	}
+	if (!err && svc)
+		err = check_new(kn, svc, base, slot, extack);
+	if (!err && !slot)
+		slot = slot_new(kn, name);
+	if (!err && !slot)
+		err = -ENOMEM;
+	if (err)
+		goto free;
+	if (svc) {
+		svc->id = slot->id;
+		svc->created = base ? base->created : ktime_get_real_ns();
+		err = link_fe(kn, svc);
+		if (err) {
+			if (!slot->cur && !slot->staged)
+				slot_free(kn, slot);
+			call_rcu(&svc->rcu, svc_free_rcu);
+			return err;
+		}
+	}
+	put_staged(kn, slot, svc);
+	kn->nsvc_next += !!svc - !!base;
+	if (result)
+		*result = svc ? res : KSVC_RESULT_DELETED;
+	return 0;
+free:
+	if (svc)
+		ksvc_svc_free(svc);
+	if (result)
+		*result = res;
+	return err;
+}
+
+static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
+{
+	return p ? rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock))
+		 : NULL;
+}
+
+/* Conntrack after a service went from @old to @svc (either may be NULL). */
+static void ct_update(struct ksvc_net *kn, struct ksvc_svc *old,
+		      struct ksvc_svc *svc)
+{
+	u32 i;
+
+	for (i = 0; old && i < old->nports; i++) {
+		struct ksvc_port *op = &old->ports[i];
+		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
+							   op->port) : NULL;
+
+		ksvc_ct_update(kn, op, bes_of(kn, op), bes_of(kn, p));
+	}
+	for (i = 0; svc && i < svc->nports; i++) {
+		struct ksvc_port *p = &svc->ports[i];
+
+		if (!old || !ksvc_port_find(old, p->proto, p->port))
+			ksvc_ct_update(kn, p, NULL, bes_of(kn, p));
+	}
+}
+
+/*
+ * The new version's ports and backends take over the counters of the
+ * same ports and backends of the old one.  Fresh counters of a staged
+ * version were never seen by a reader.
+ */
+static void take(struct ksvc_net *kn, struct ksvc_svc *old,
+		 struct ksvc_svc *svc)
+{
+	u32 i;
+
+	for (i = 0; i < svc->nports; i++) {
+		struct ksvc_port *p = &svc->ports[i];
+		struct ksvc_port *op = ksvc_port_find(old, p->proto, p->port);
+
+		if (!op)
+			continue;
+		ksvc_beset_carry(bes_of(kn, op), bes_of(kn, p), false);
+		ksvc_stats_free(p->stats);
+		p->stats = op->stats;
+		op->moved_stats = true;
+	}
+}
+
+/* Make every staged version visible at once; cannot fail. */
+void ksvc_commit(struct ksvc_net *kn)
+{
+	struct ksvc_slot *slot, *tmp;
+	struct ksvc_svc *old;
+
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry(slot, &kn->txn, txn)
+		if (slot->cur && slot->next)
+			take(kn, slot->cur, slot->next);
+	/* Orders the staged frontends before the generation readers use. */
+	smp_store_release(&kn->gen, kn->gen + 1);
+	list_for_each_entry_safe(slot, tmp, &kn->txn, txn) {
+		old = slot->cur;
+		slot->cur = slot->next;
+		slot->next = NULL;
+		slot->staged = false;
+		list_del(&slot->txn);
+		ct_update(kn, old, slot->cur);
+		if (old) {
+			unlink_fe(kn, old);
+			call_rcu(&old->rcu, svc_free_rcu);
+		}
+		if (!slot->cur)
+			slot_free(kn, slot);
+	}
+	kn->nsvc = kn->nsvc_next;
+}
+
+void ksvc_abort(struct ksvc_net *kn)
+{
+	struct ksvc_slot *slot, *tmp;
+
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry_safe(slot, tmp, &kn->txn, txn) {
+		drop_staged(kn, slot->next);
+		slot->next = NULL;
+		end_fe(slot->cur, GEN_NEVER);
+		slot->staged = false;
+		list_del(&slot->txn);
+		if (!slot->cur)
+			slot_free(kn, slot);
+	}
+	kn->nsvc_next = kn->nsvc;
+}
+
+/* A transaction of one change. */
+static int one(struct ksvc_net *kn, const struct ksvc_name *name,
+	       struct ksvc_svc *svc, int op, struct netlink_ext_ack *extack)
+{
+	struct ksvc_name n = *name;	/* @svc may be freed by the stage */
+	int err = ksvc_stage(kn, &n, svc, op, NULL, extack);
+
+	if (err)
+		ksvc_abort(kn);
+	else
+		ksvc_commit(kn);
+	return err;
+}
+
+int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
+		 struct netlink_ext_ack *extack)
+{
+	return one(kn, &svc->key, svc, KSVC_OP_CREATE, extack);
+}
+
+int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
+		     struct netlink_ext_ack *extack)
+{
+	return one(kn, &svc->key, svc, KSVC_OP_REPLACE, extack);
+}
+
+int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name)
+{
+	return one(kn, name, NULL, KSVC_OP_DELETE, NULL);
+}
+
+/* Delete every service, or those of Kubernetes namespace @ns, at once. */
+void ksvc_flush(struct ksvc_net *kn, const char *ns)
+{
+	struct ksvc_slot *slot;
+	unsigned long id;
+
+	lockdep_assert_held(&kn->lock);
+	xa_for_each(&kn->svcs, id, slot)
+		if (slot->cur && (!ns || !strcmp(slot->key.ns, ns)))
+			ksvc_stage(kn, &slot->key, NULL, KSVC_OP_DELETE, NULL,
+				   NULL);
+	ksvc_commit(kn);
+}
