@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "create.h"
+#include "describe.h"
 #include "nl.h"
 
 #define KSVCCTL_VERSION	"0.1.0"
@@ -19,8 +21,10 @@ static const struct verb {
 	const char *help;
 } verbs[] = {
 	{ "apply",  cmd_apply,  "Create or update services from YAML files" },
+	{ "create", cmd_create, "Create services from YAML files; existing ones are errors" },
 	{ "delete", cmd_delete, "Delete services, by file or by name" },
 	{ "get",    cmd_get,    "List the services the kernel holds" },
+	{ "describe", cmd_describe, "Show services in detail, with backends and counters" },
 	{ "config", cmd_config, "Show or change the node settings (NodePorts, node name)" },
 };
 
@@ -33,7 +37,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: ksvcctl [-h|--help] [-v|--version] COMMAND [ARGS]\n\n"
 		"Kubernetes Services in the Linux kernel.\n\nCommands:\n");
 	for (i = 0; i < N_VERBS; i++)
-		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
+		fprintf(f, "  %-9s %s\n", verbs[i].name, verbs[i].help);
 	fprintf(f, "\nUse \"ksvcctl COMMAND --help\" for more about a command.\n");
 }
 
