@@ -57,17 +57,6 @@ struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old)
 	return bes;
 }
 
-static void free_rcu(struct rcu_head *head)
-{
-	ksvc_beset_free(container_of(head, struct ksvc_beset, rcu));
-}
-
-void ksvc_beset_free_rcu(struct ksvc_beset *bes)
-{
-	if (bes)
-		call_rcu(&bes->rcu, free_rcu);
-}
-
 static int cmp(const struct ksvc_backend *a, const struct ksvc_backend *b)
 {
 	int r = (int)a->family - (int)b->family;

@@ -12,7 +12,6 @@
 struct ksvc_beset *ksvc_beset_alloc(u32 n);
 struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old);
 void ksvc_beset_free(struct ksvc_beset *bes);
-void ksvc_beset_free_rcu(struct ksvc_beset *bes);
 int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack);
 const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
 					   u8 family,

@@ -13,6 +13,7 @@ const struct nla_policy ksvc_addr_policy[KSVC_ADDR_A_MAX + 1] = {
 	[KSVC_ADDR_A_KIND] = NLA_POLICY_RANGE(NLA_U8, 1, KSVC_ADDR_KIND_MAX),
 	[KSVC_ADDR_A_IN] = NLA_POLICY_EXACT_LEN(4),
 	[KSVC_ADDR_A_IN6] = NLA_POLICY_EXACT_LEN(16),
+	[KSVC_ADDR_A_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 static const struct nla_policy addr_list_policy[KSVC_LIST_A_MAX + 1] = {
@@ -77,6 +78,7 @@ const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_MAX_SERVICES] = { .type = NLA_REJECT },
 	[KSVC_CFG_A_MAX_BACKENDS] = { .type = NLA_REJECT },
 	[KSVC_CFG_A_NR_SERVICES] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_SERVICE_CIDRS] = NLA_POLICY_NESTED(addr_list_policy),
 };
 
 static const struct nla_policy ksvc_policy[KSVC_A_MAX + 1] = {

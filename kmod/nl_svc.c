@@ -432,8 +432,7 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 	parse_scalars(tb, svc);
 	err = parse_lists(kn, tb, svc, extack) ?:
 	      parse_besets(chunks, svc, extack) ?:
-	      check_svc(svc, extack) ?:
-	      ksvc_svc_build_fe(svc, extack);
+	      check_svc(svc, extack);
 	if (err) {
 		ksvc_svc_free(svc);
 		return err;

@@ -28,6 +28,9 @@ int ksvc_net_init(struct ksvc_net *kn)
 		return -ENOMEM;
 	cfg->np_min = 30000;
 	cfg->np_max = 32767;
+	cfg->cidr[0].set = true;			/* 10.96.0.0/12 */
+	cfg->cidr[0].len = 12;
+	cfg->cidr[0].a.ip = htonl(0x0a600000);
 	RCU_INIT_POINTER(kn->cfg, cfg);
 	err = ksvc_txn_init(kn);
 	if (err)
@@ -123,6 +126,13 @@ struct ksvc_port *ksvc_port_find(const struct ksvc_svc *svc, u8 proto,
 	return NULL;
 }
 
+bool ksvc_addr_zero(const struct ksvc_addr *a)
+{
+	static const union nf_inet_addr zero;
+
+	return !memcmp(&a->a, &zero, sizeof(zero));
+}
+
 static bool same_addr(const struct ksvc_addr *a, const struct ksvc_addr *b)
 {
 	return a->family == b->family && !memcmp(&a->a, &b->a, sizeof(a->a));
@@ -175,15 +185,39 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
 }
 
 /*
- * Check a fully parsed service for internal clashes and compute its
- * frontends: every address x every port, plus one per nodePort.  Headless
- * services are stored but have none.
+ * A ClusterIP belongs to one service whatever the port: a frontend with
+ * protocol and port 0, which no packet's key ever has, reserves it.
+ */
+static void reserve_ips(struct ksvc_svc *svc)
+{
+	u32 i;
+
+	for (i = 0; i < svc->naddrs; i++) {
+		struct ksvc_fe *fe = &svc->fe[svc->nfe];
+
+		if (svc->addrs[i].kind != KSVC_ADDR_KIND_CLUSTER)
+			continue;
+		fe_set(fe, &svc->ports[0], &svc->addrs[i]);
+		fe->key.port = 0;
+		fe->key.proto = 0;
+		svc->nfe++;
+	}
+}
+
+/*
+ * Check a complete service (addresses and nodePorts allocated) for
+ * internal clashes and compute its frontends: every address x every port,
+ * one per nodePort, one per ClusterIP.  Headless services are stored but
+ * have none.
  */
 int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 {
 	u32 i, j, n = 0;
 	int err;
 
+	kfree(svc->fe);
+	svc->fe = NULL;
+	svc->nfe = 0;
 	err = check_dups(svc, extack);
 	if (err)
 		return err;
@@ -191,9 +225,12 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 		return 0;
 	for (i = 0; i < svc->nports; i++)
 		n += svc->naddrs + !!svc->ports[i].node_port;
+	for (i = 0; i < svc->naddrs; i++)
+		n += svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER;
 	svc->fe = kcalloc(n, sizeof(*svc->fe), GFP_KERNEL_ACCOUNT);
 	if (n && !svc->fe)
 		return -ENOMEM;
+	reserve_ips(svc);
 	for (i = 0; i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
@@ -268,10 +305,6 @@ struct ksvc_svc *ksvc_svc_clone(const struct ksvc_svc *base)
 		p->node_port = bp->node_port;
 		p->target_port = bp->target_port;
 		strscpy(p->name, bp->name, sizeof(p->name));
-	}
-	if (ksvc_svc_build_fe(svc, NULL)) {
-		ksvc_svc_free(svc);
-		return NULL;
 	}
 	return svc;
 }

@@ -140,10 +140,17 @@ struct ksvc_slot {
 	struct list_head txn;	/* in ksvc_net.txn while staged */
 };
 
+struct ksvc_cidr {
+	u8 len;			/* prefix length; 0 with !set */
+	bool set;
+	union nf_inet_addr a;
+};
+
 struct ksvc_cfg {
 	struct rcu_head rcu;
 	u16 np_min, np_max;
 	u32 flags;
+	struct ksvc_cidr cidr[2];	/* [0] IPv4, [1] IPv6 */
 	char node[KSVC_NAME_MAX];
 	u32 naddrs;
 	struct ksvc_addr addrs[];
@@ -176,6 +183,7 @@ void ksvc_svc_free(struct ksvc_svc *svc);
 int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack);
 int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct ksvc_svc *old);
+bool ksvc_addr_zero(const struct ksvc_addr *a);
 
 struct ksvc_svc *ksvc_svc_clone(const struct ksvc_svc *base);
 bool ksvc_svc_same(struct ksvc_net *kn, const struct ksvc_svc *a,

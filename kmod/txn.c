@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/netlink.h>
+#include "alloc.h"
 #include "backends.h"
 #include "compat.h"
 #include "conntrack.h"
@@ -82,10 +83,12 @@ static const struct ksvc_fe *find(struct ksvc_net *kn,
 const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
 				  const struct ksvc_fe_key *key)
 {
+	/* Pairs with the release in ksvc_commit(): staged entries first. */
 	u32 gen = smp_load_acquire(&kn->gen);
-	const struct ksvc_fe *fe = find(kn, key, gen);
+	const struct ksvc_fe *fe;
 	u32 now;
 
+	fe = find(kn, key, gen);
 	if (fe)
 		return fe;
 	/* Pairs with the unlink after the generation store in commit. */
@@ -194,13 +197,45 @@ static void slot_free(struct ksvc_net *kn, struct ksvc_slot *slot)
 	kfree(slot);
 }
 
+/* Is @key held after the commit? */
+static bool taken(struct ksvc_net *kn, const struct ksvc_fe_key *key)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = find(kn, key, kn->gen + 1);
+	rcu_read_unlock();
+	return ret;
+}
+
+static void clash(const struct ksvc_fe_key *k, const struct ksvc_svc *holder,
+		  struct netlink_ext_ack *extack)
+{
+	char key[64];
+
+	if (k->family && !k->proto) {
+		if (k->family == AF_INET)
+			snprintf(key, sizeof(key), "%pI4", &k->addr.ip);
+		else
+			snprintf(key, sizeof(key), "%pI6c", &k->addr.in6);
+		ksvc_errmsg(extack, "failed to allocate IP %s: provided IP is already allocated (to %s/%s)",
+			    key, holder->key.ns, holder->key.name);
+	} else if (!k->family) {
+		ksvc_errmsg(extack, "nodePort %u: provided port is already allocated (to %s/%s)",
+			    ntohs(k->port), holder->key.ns, holder->key.name);
+	} else {
+		ksvc_fe_key_str(k, key, sizeof(key));
+		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
+			    holder->key.ns, holder->key.name);
+	}
+}
+
 /* Refuse a frontend that another service holds after the commit. */
 static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc, u32 self,
 		    struct netlink_ext_ack *extack)
 {
 	const struct ksvc_fe *fe;
 	const struct ksvc_svc *holder;
-	char key[64];
 	u32 i;
 
 	for (i = 0; i < svc->nfe; i++) {
@@ -208,12 +243,10 @@ static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc, u32 self,
 		fe = find(kn, &svc->fe[i].key, kn->gen + 1);
 		holder = fe && fe->port->svc->id != self ? fe->port->svc : NULL;
 		rcu_read_unlock();
-		if (!holder)
-			continue;
-		ksvc_fe_key_str(&svc->fe[i].key, key, sizeof(key));
-		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
-			    holder->key.ns, holder->key.name);
-		return -EEXIST;
+		if (holder) {
+			clash(&svc->fe[i].key, holder, extack);
+			return -EEXIST;
+		}
 	}
 	return 0;
 }
@@ -246,7 +279,9 @@ static int check_new(struct ksvc_net *kn, struct ksvc_svc *svc,
 			    ksvc_max_services);
 		return -ENOSPC;
 	}
-	err = ksvc_svc_prepare(kn, svc, base) ?:
+	err = ksvc_alloc(kn, svc, base, false, taken, extack) ?:
+	      ksvc_svc_build_fe(svc, extack) ?:
+	      ksvc_svc_prepare(kn, svc, base) ?:
 	      check_fe(kn, svc, slot ? slot->id : U32_MAX, extack);
 	if (!err && kn->net)
 		err = ksvc_hooks_enable(kn->net, kn);
@@ -283,6 +318,8 @@ int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
 
 	lockdep_assert_held(&kn->lock);
 	err = check_op(op, base, name, extack);
+	if (!err && svc)
+		err = ksvc_alloc(kn, svc, base, true, taken, extack);
 	if (!err && svc && base && ksvc_svc_same(kn, svc, base)) {
 		res = KSVC_RESULT_UNCHANGED;
 		goto free;

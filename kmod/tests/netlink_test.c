@@ -174,7 +174,6 @@ static void ksvc_parse_svc_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, c->svc->nports, 1U);
 	KUNIT_EXPECT_EQ(test, c->svc->ports[0].node_port, 30008);
 	KUNIT_EXPECT_STREQ(test, c->svc->ports[0].name, "http");
-	KUNIT_EXPECT_EQ(test, c->svc->nfe, 2U);
 	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
 	KUNIT_EXPECT_EQ(test, bes->n, 2U);

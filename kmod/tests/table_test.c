@@ -123,8 +123,8 @@ static void ksvc_svc_build_fe_test(struct kunit *test)
 {
 	struct ksvc_svc *svc = mk(test, "a", IP(10, 96, 0, 1), 80, 30080);
 
-	/* One per address x port, one per nodePort. */
-	KUNIT_EXPECT_EQ(test, svc->nfe, 2U);
+	/* One per address x port, one per nodePort, one per ClusterIP. */
+	KUNIT_EXPECT_EQ(test, svc->nfe, 3U);
 	ksvc_svc_free(svc);
 
 	svc = ksvc_svc_alloc(2, 1);
@@ -396,12 +396,14 @@ static int ref_holder_np(struct ref_svc *m, int np)
 	return -1;
 }
 
+/* A ClusterIP belongs to one service, whatever the port; so does a nodePort. */
 static bool ref_clash(struct ref_svc *m, int self, struct ref_svc *s)
 {
-	int h = ref_holder_ip(m, s->ip, s->port);
+	int h, i;
 
-	if (h >= 0 && h != self)
-		return true;
+	for (i = 0; i < NSVC; i++)
+		if (i != self && m[i].live && m[i].ip == s->ip)
+			return true;
 	h = s->np < 0 ? -1 : ref_holder_np(m, s->np);
 	return h >= 0 && h != self;
 }

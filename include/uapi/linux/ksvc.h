@@ -97,14 +97,24 @@
  *       KSVC_ADDR_A_KIND         u8, enum ksvc_addr_kind
  *       KSVC_ADDR_A_IN           4 bytes, IPv4 address  } exactly one
  *       KSVC_ADDR_A_IN6          16 bytes, IPv6 address }
+ *                                A CLUSTER address of all zeros asks for
+ *                                one: the service's current one of that
+ *                                family, else a free one from the service
+ *                                CIDR.  An explicit CLUSTER address must
+ *                                lie in the CIDR of its family (if one is
+ *                                configured) and be no other service's:
+ *                                EINVAL / EEXIST.
  *   KSVC_SVC_A_PORTS             nest of KSVC_PORT_A_ENTRY (1..64)
  *     KSVC_PORT_A_ENTRY          nest
  *       KSVC_PORT_A_NAME         string, 0..63 chars ("" = unnamed)
  *       KSVC_PORT_A_PROTO        u8, IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP
  *       KSVC_PORT_A_PORT         u16, 1..65535, the service port
- *       KSVC_PORT_A_NODE_PORT    u16, 0 = none, else 1..65535 and inside
- *                                the configured NodePort range; only for
- *                                NODE_PORT and LOAD_BALANCER services
+ *       KSVC_PORT_A_NODE_PORT    u16, inside the configured NodePort
+ *                                range; only for NODE_PORT and
+ *                                LOAD_BALANCER services, where 0 or absent
+ *                                means: this port's current nodePort, else
+ *                                a free one from the range.  Taken by
+ *                                another service: EEXIST.
  *       KSVC_PORT_A_TARGET_PORT  u16, informational (backends carry their
  *                                own port); 0 = same as PORT
  *       KSVC_PORT_A_STATS        nest, read only (see Stats)
@@ -164,6 +174,10 @@
  *                                ignored; no entries = every local address
  *                                except loopback
  *   KSVC_CFG_A_FLAGS             u32, KSVC_CFG_F_*; 0 = defaults
+ *   KSVC_CFG_A_SERVICE_CIDRS     nest of KSVC_ADDR_A_ENTRY (0..2, one per
+ *                                family) with KSVC_ADDR_A_PREFIX: where
+ *                                ClusterIPs come from; default
+ *                                10.96.0.0/12 and no IPv6 range
  *   KSVC_CFG_A_MAX_SERVICES      u32, read only: module parameter
  *   KSVC_CFG_A_MAX_BACKENDS      u32, read only: module parameter, per port
  *   KSVC_CFG_A_NR_SERVICES       u32, read only: services in this netns
@@ -304,6 +318,7 @@ enum ksvc_addr_attr {
 	KSVC_ADDR_A_KIND,
 	KSVC_ADDR_A_IN,
 	KSVC_ADDR_A_IN6,
+	KSVC_ADDR_A_PREFIX,	/* u8, prefix length: CIDRs only */
 	__KSVC_ADDR_A_MAX
 };
 #define KSVC_ADDR_A_MAX (__KSVC_ADDR_A_MAX - 1)
@@ -375,6 +390,7 @@ enum ksvc_cfg_attr {
 	KSVC_CFG_A_MAX_SERVICES,
 	KSVC_CFG_A_MAX_BACKENDS,
 	KSVC_CFG_A_NR_SERVICES,
+	KSVC_CFG_A_SERVICE_CIDRS,
 	__KSVC_CFG_A_MAX
 };
 #define KSVC_CFG_A_MAX (__KSVC_CFG_A_MAX - 1)
