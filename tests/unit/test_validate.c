@@ -174,10 +174,17 @@ static void too_many_ports(void **state)
 static void cluster_ip_rules(void **state)
 {
 	(void)state;
-	one_error(SVC "  ports: [{port: 80}]\n",
-		  "t.yaml:1:1: error: spec.clusterIP: Required value: automatic allocation is not supported yet");
-	one_error(SVC "  clusterIP: \"\"\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
-		  "t.yaml:1:1: error: spec.clusterIP: Required value: automatic allocation is not supported yet");
+	/* No clusterIP, or "": the kernel allocates one. */
+	no_error(SVC "  ports: [{port: 80}]\n");
+	no_error(SVC "  clusterIP: \"\"\n  type: LoadBalancer\n  ports: [{port: 80}]\n");
+	no_error(SVC "  ipFamilies: [IPv6, IPv4]\n  ipFamilyPolicy: PreferDualStack\n"
+		 "  ports: [{port: 80}]\n");
+	one_error(SVC "  clusterIP: 10.0.0.1\n  ipFamilies: [IPv6]\n  ports: [{port: 80}]\n",
+		  "t.yaml:6:3: error: spec.ipFamilies[0]: Invalid value: \"IPv6\": must match the family of spec.clusterIPs[0]");
+	one_error(SVC "  ipFamilies: [IPv4, IPv4]\n  ports: [{port: 80}]\n",
+		  "t.yaml:6:22: error: spec.ipFamilies[1]: Duplicate value: \"IPv4\"");
+	one_error(SVC "  ipFamilyPolicy: Dual\n  ports: [{port: 80}]\n",
+		  "t.yaml:6:3: error: spec.ipFamilyPolicy: Unsupported value: \"Dual\": supported values: \"PreferDualStack\", \"RequireDualStack\", \"SingleStack\"");
 	one_error(SVC "  clusterIP: None\n  type: NodePort\n  ports: [{port: 80}]\n",
 		  "t.yaml:6:3: error: spec.clusterIP: Invalid value: \"None\": may not be set to 'None' for NodePort services");
 	one_error(SVC "  type: ExternalName\n",

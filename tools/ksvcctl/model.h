@@ -68,6 +68,9 @@ struct m_service {
 	bool headless;		/* clusterIP: None */
 	struct m_addr cluster_ips[2];
 	size_t n_cluster_ips;
+	int ip_families[2];	/* spec.ipFamilies: AF_INET/AF_INET6 */
+	size_t n_ip_families;
+	bool dual_stack;	/* ipFamilyPolicy Prefer/RequireDualStack */
 	struct m_addr *external_ips;
 	size_t n_external_ips;
 	struct m_addr *lb_ingress;

@@ -25,10 +25,18 @@
 /* Requests above the default wmem_max need a forced send buffer. */
 #define KSVC_SOCK_BUF	(1 << 20)
 #define KSVC_MSG_MIN	8192
+/*
+ * A reply bigger than the receive buffer still arrives (the queue was
+ * empty), but the ACK after it is then dropped and the socket reports
+ * ENOBUFS ("Out of memory").  A doit GET of a service with 16384 backends
+ * is about 2 MB: ask for room for that from the start.
+ */
+#define KSVC_RCVBUF	(8 << 20)
 
 static struct nl_sock *sk;
 static int family;
 static char extack[512];
+static uint32_t err_offset;	/* NLMSGERR_ATTR_OFFS of the last error */
 
 static void set_sockopt(int level, int opt, int val)
 {
@@ -71,6 +79,7 @@ int ksvc_nl_open(void)
 	/* Don't have the kernel echo a megabyte request back in its ACK. */
 	set_sockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1);
 	nl_socket_set_buffer_size(sk, KSVC_SOCK_BUF, KSVC_SOCK_BUF);
+	ksvc_fit_rcvbuf(KSVC_RCVBUF);
 	/* Dump parts can exceed a page: peek at each datagram's size. */
 	nl_socket_enable_msg_peek(sk);
 	if (resolve_family() < 0) {
@@ -143,6 +152,28 @@ const char *ksvc_extack_parse(const struct nlmsghdr *nlh, char *buf,
 	return buf[0] ? buf : NULL;
 }
 
+uint32_t ksvc_extack_offset(const struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t skip = ack_skip(nlh);
+	struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || skip == SIZE_MAX ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + skip)
+		return 0;
+	a = (struct nlattr *)((char *)nlmsg_data(nlh) + skip);
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, a,
+		      nlh->nlmsg_len - NLMSG_HDRLEN - skip, NULL) < 0)
+		return 0;
+	a = tb[NLMSGERR_ATTR_OFFS];
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
+}
+
+uint32_t ksvc_nl_err_offset(void)
+{
+	return err_offset;
+}
+
 const char *ksvc_nl_extack(void)
 {
 	return extack[0] ? extack : NULL;
@@ -185,6 +216,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 	(void)nla;
 	ksvc_extack_parse(nlh, extack, sizeof(extack));
+	err_offset = ksvc_extack_offset(nlh);
 	t->err = e->error;
 	t->done = true;
 	return NL_STOP;
@@ -275,6 +307,33 @@ static void fit_sndbuf(size_t len)
 	nl_socket_set_buffer_size(sk, KSVC_SOCK_BUF, val);
 }
 
+static int sockbuf(int opt)
+{
+	int cur = 0;
+	socklen_t sl = sizeof(cur);
+
+	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, opt, &cur, &sl);
+	return cur;
+}
+
+/*
+ * Room for @len bytes of replies: SO_RCVBUFFORCE (CAP_NET_ADMIN) passes
+ * net.core.rmem_max; without it SO_RCVBUF gets what rmem_max allows.
+ * The kernel doubles the value for its overhead; getsockopt shows that.
+ */
+void ksvc_fit_rcvbuf(size_t len)
+{
+	size_t want = len + 65536;
+	int val = want > INT_MAX / 2 ? INT_MAX / 2 : (int)want;
+
+	if (!sk || (size_t)sockbuf(SO_RCVBUF) >= 2 * (size_t)val)
+		return;
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &val, sizeof(val)))
+		setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF,
+			   &val, sizeof(val));
+}
+
 int ksvc_nl_talk(struct nl_msg *msg, ksvc_reply_cb cb, void *arg)
 {
 	struct talk t = { .cb = cb, .arg = arg };
@@ -282,6 +341,7 @@ int ksvc_nl_talk(struct nl_msg *msg, ksvc_reply_cb cb, void *arg)
 	int err;
 
 	extack[0] = '\0';
+	err_offset = 0;
 	if (!nlcb) {
 		nlmsg_free(msg);
 		return -ENOMEM;

@@ -27,6 +27,14 @@ struct nl_msg *ksvc_msg_new(uint8_t cmd, int flags, size_t size);
  */
 int ksvc_nl_talk(struct nl_msg *msg, ksvc_reply_cb cb, void *arg);
 const char *ksvc_nl_extack(void);
+/*
+ * Where in the last failed request the kernel's error points (bytes
+ * from the start of its nlmsghdr, NLMSGERR_ATTR_OFFS), or 0.
+ */
+uint32_t ksvc_nl_err_offset(void);
+
+/* Make the receive buffer hold a reply of @len bytes and its ACK. */
+void ksvc_fit_rcvbuf(size_t len);
 
 /* Our own words for an errno of this family, or NULL. */
 const char *ksvc_errno_text(int err);
@@ -39,5 +47,6 @@ void ksvc_nl_warn(const char *ctx);
 /* Exposed for tests: the extack message of an NLMSG_ERROR/DONE, or NULL. */
 const char *ksvc_extack_parse(const struct nlmsghdr *nlh, char *buf,
 			      size_t len);
+uint32_t ksvc_extack_offset(const struct nlmsghdr *nlh);
 
 #endif

@@ -86,7 +86,9 @@ size_t ksvc_backends_size(const struct m_service *s)
 
 size_t ksvc_svc_size(const struct m_service *s)
 {
-	size_t i, addrs = s->n_cluster_ips + s->n_external_ips + s->n_lb_ingress;
+	struct m_addr zero[2];
+	size_t i, addrs = s->n_cluster_ips + s->n_external_ips + s->n_lb_ingress +
+			  ksvc_alloc_families(s, zero);
 	size_t n = NA(0) + str_size(s->ns) + str_size(s->name) + NA(1) + NA(4) +
 		   NA(1) + NA(4) + NA(0) + addrs * (NA(0) + NA(1) + NA(16)) + NA(0);
 
@@ -119,16 +121,32 @@ static int put_addrs(struct nl_msg *msg, uint8_t kind, const struct m_addr *a,
 	return 0;
 }
 
+size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out)
+{
+	size_t n = 0;
+
+	if (s->headless || s->n_cluster_ips)
+		return 0;
+	memset(out, 0, 2 * sizeof(*out));
+	out[n++].family = s->n_ip_families ? s->ip_families[0] : AF_INET;
+	if (s->dual_stack && s->n_ip_families == 2)
+		out[n++].family = s->ip_families[1];
+	return n;
+}
+
 static int put_svc_addrs(struct nl_msg *msg, const struct m_service *s)
 {
 	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_ADDRS);
-
+	struct m_addr zero[2];
+	size_t n_zero = ksvc_alloc_families(s, zero);
 	int err;
 
 	/* Always present, even empty: SVC_SET replaces the whole service. */
 	if (!n)
 		return -EMSGSIZE;
-	err = put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ?:
+	/* All zeros: "my current ClusterIP of this family, else a free one". */
+	err = put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, zero, n_zero) ?:
+	      put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ?:
 	      put_addrs(msg, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips) ?:
 	      put_addrs(msg, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress);
 	return err ?: nest_end(msg, n);

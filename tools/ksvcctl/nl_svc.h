@@ -66,6 +66,13 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s);
  * entries for a port known to have none.  Unknown ports get no chunk.
  */
 int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s);
+/*
+ * The all-zero CLUSTER addresses that ask the kernel to allocate, for a
+ * non-headless service without clusterIPs: one of spec.ipFamilies[0]
+ * (IPv4 by default), and one of ipFamilies[1] with a dual-stack policy.
+ * Fills @out (room for 2) and returns how many.
+ */
+size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out);
 /* Append KSVC_A_SERVICE with NAMESPACE and, unless NULL, NAME. */
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name);
 

@@ -335,10 +335,13 @@ static void check_svc_spec(struct diag *d, const struct m_service *s)
 		diag_error(d, at(&s->cluster_ip_loc, &s->loc),
 			   "spec.clusterIP: Invalid value: \"None\": may not be set to 'None' for %s services",
 			   type_name(s->type));
-	} else if (!s->headless && s->n_cluster_ips == 0) {
-		diag_error(d, at(&s->cluster_ip_loc, &s->loc),
-			   "spec.clusterIP: Required value: automatic allocation is not supported yet");
 	}
+	/* No clusterIP: the kernel allocates one (nl_svc.c asks for it). */
+	for (size_t i = 0; i < s->n_cluster_ips && i < s->n_ip_families; i++)
+		if (s->cluster_ips[i].family != s->ip_families[i])
+			diag_error(d, at(&s->cluster_ip_loc, &s->loc),
+				   "spec.ipFamilies[%zu]: Invalid value: \"%s\": must match the family of spec.clusterIPs[%zu]",
+				   i, s->ip_families[i] == AF_INET6 ? "IPv6" : "IPv4", i);
 	if (s->n_ports == 0 && !s->headless && s->type != M_EXTERNAL_NAME)
 		diag_error(d, at(&s->ports_loc, &s->loc), "spec.ports: Required value");
 	if (s->n_ports > KSVC_MAX_PORTS)

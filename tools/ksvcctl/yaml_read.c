@@ -50,6 +50,7 @@ struct rd {
 	const char *file;	/* owned by the model */
 	struct diag *d;
 	struct model *m;
+	enum yaml_unknown unknown;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -444,19 +445,26 @@ static void unknown_field(const struct rd *r, const yaml_node_t *key,
 			  const char *path, const struct schema *s)
 {
 	const char *cands[64], *pick;
-	char fpath[PATH_LEN], spath[PATH_LEN];
+	char fpath[PATH_LEN], spath[PATH_LEN + 32];
+	struct loc l = nloc(r, key);
 	size_t n = 0;
 
+	if (r->unknown == YAML_UNKNOWN_IGNORE)
+		return;
 	for (const struct field *f = s->fields; f->name && n < 64; f++)
 		cands[n++] = f->name;
 	pick = suggest(sval(key), cands, n);
 	join(fpath, path, sval(key));
-	if (!pick) {
-		err_at(r, key, "unknown field \"%s\"", fpath);
-		return;
+	spath[0] = '\0';
+	if (pick) {
+		char sug[PATH_LEN];
+
+		join(sug, path, pick);
+		snprintf(spath, sizeof(spath), " (did you mean \"%s\"?)", sug);
 	}
-	join(spath, path, pick);
-	err_at(r, key, "unknown field \"%s\" (did you mean \"%s\"?)", fpath, spath);
+	/* --validate=warn: said, and the object is still read */
+	diag_msg(r->d, r->unknown == YAML_UNKNOWN_WARN ? DIAG_WARNING : DIAG_ERROR,
+		 &l, "unknown field \"%s\"%s", fpath, spath);
 }
 
 /* Was the key of pair @p already used earlier in mapping @n? */
@@ -956,6 +964,33 @@ static void read_external_ip(struct rd *r, void *obj, yaml_node_t *item,
 					  &s->n_external_ips, sizeof(a)) = a;
 }
 
+/* spec.ipFamilies: at most two, of different families. */
+static void read_ip_family(struct rd *r, void *obj, yaml_node_t *item,
+			   const char *path, size_t i)
+{
+	struct m_service *s = obj;
+	char b[SHOW_LEN];
+	int fam;
+
+	if (!check_kind(r, item, F_STR, path))
+		return;
+	if (!strcmp(sval(item), "IPv4")) {
+		fam = AF_INET;
+	} else if (!strcmp(sval(item), "IPv6")) {
+		fam = AF_INET6;
+	} else {
+		unsupported(r, item, path, item, "\"IPv4\", \"IPv6\"");
+		return;
+	}
+	if (i >= 2 || (i == 1 && s->ip_families[0] == fam)) {
+		err_at(r, item, "%s: %s: %s", path,
+		       i >= 2 ? "Too many: may only hold up to 2 values" :
+		       "Duplicate value", show(b, sizeof(b), item));
+		return;
+	}
+	s->ip_families[s->n_ip_families++] = fam;
+}
+
 /* Match a string field against its allowed values; -1 if none. */
 static int pick(struct rd *r, yaml_node_t *key, yaml_node_t *v, const char *path,
 		const char *const *vals, const char *supported)
@@ -975,6 +1010,9 @@ static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
 	};
 	static const char *const affinities[] = { "None", "ClientIP", NULL };
 	static const char *const policies[] = { "Cluster", "Local", NULL };
+	static const char *const family_policies[] = {
+		"SingleStack", "PreferDualStack", "RequireDualStack", NULL
+	};
 	struct svc_rd *sr = obj;
 	struct m_service *s = &sr->s;
 	int i;
@@ -992,6 +1030,11 @@ static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
 		sr->cips = v;
 		sr->cips_key = key;
 		return false;	/* item types checked by check_sub */
+	} else if (!strcmp(name, "ipFamilies")) {
+		each_item(r, v, path, read_ip_family, s);
+	} else if (!strcmp(name, "ipFamilyPolicy")) {
+		s->dual_stack = pick(r, key, v, path, family_policies,
+				     "\"PreferDualStack\", \"RequireDualStack\", \"SingleStack\"") > 0;
 	} else if (!strcmp(name, "externalIPs")) {
 		each_item(r, v, path, read_external_ip, s);
 	} else if (!strcmp(name, "externalName")) {
@@ -1954,7 +1997,13 @@ static void parse_error(struct diag *d, const yaml_parser_t *p,
 int yaml_read_buf(const char *name, const char *buf, size_t len,
 		  struct model *m, struct diag *d)
 {
-	struct rd r = { .d = d, .m = m };
+	return yaml_read_buf_mode(name, buf, len, m, d, YAML_UNKNOWN_STRICT);
+}
+
+int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
+		       struct model *m, struct diag *d, enum yaml_unknown u)
+{
+	struct rd r = { .d = d, .m = m, .unknown = u };
 	int e0 = d->errors;
 	yaml_document_t doc;
 	yaml_parser_t p;

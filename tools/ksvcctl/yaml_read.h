@@ -22,4 +22,15 @@
 int yaml_read_buf(const char *name, const char *buf, size_t len,
 		  struct model *m, struct diag *d);
 
+/* kubectl --validate: what an unknown field is. */
+enum yaml_unknown {
+	YAML_UNKNOWN_STRICT,	/* an error: the object is not read */
+	YAML_UNKNOWN_WARN,	/* a warning: the object is still read */
+	YAML_UNKNOWN_IGNORE,	/* not checked */
+};
+
+/* yaml_read_buf() with unknown fields treated as @u says. */
+int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
+		       struct model *m, struct diag *d, enum yaml_unknown u);
+
 #endif
