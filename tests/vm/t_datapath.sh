@@ -49,8 +49,9 @@
 # (Debian package conntrack); otherwise the rounds rely on conntrack
 # reopening a TIME_WAIT entry on a new SYN (a fresh entry, a fresh choice).
 #
-# Every client runs under `timeout`, and loops stop at the first failure,
-# so a missing feature costs a couple of seconds, not minutes.
+# Every client runs under `timeout` (loops of connections: the whole loop,
+# each read 2 s, each connect ~3 s through tcp_syn_retries=1), and loops
+# stop at the first failure, so a missing feature costs seconds, not minutes.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -79,7 +80,8 @@ setup_node() {
 	# the VM has no module autoloading helper: load what ip(8) needs
 	modprobe -a bridge veth br_netfilter &&
 	hostname node-1 &&
-	sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
+	sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.tcp_syn_retries=1 &&
 	ip link add cbr0 type bridge forward_delay 0 &&
 	ip addr add 10.244.0.1/24 dev cbr0 &&
 	ip addr add fd00:244::1/64 dev cbr0 nodad &&
@@ -96,6 +98,7 @@ setup_pod() {
 	ip netns add "$p" &&
 	ip link add "$v" type veth peer name eth0 netns "$p" &&
 	ip link set "$v" master cbr0 up &&
+	nsx "$p" sysctl -qw net.ipv4.tcp_syn_retries=1 &&
 	nsx "$p" ip link set lo up &&
 	nsx "$p" ip link set eth0 up &&
 	nsx "$p" ip addr add "$(pod_ip "$p")/24" dev eth0 &&
@@ -110,6 +113,7 @@ setup_ext() {
 	ip addr add 192.168.100.1/24 dev veth-ext &&
 	ip addr add fd00:100::1/64 dev veth-ext nodad &&
 	ip link set veth-ext up &&
+	nsx ext sysctl -qw net.ipv4.tcp_syn_retries=1 &&
 	nsx ext ip link set lo up &&
 	nsx ext ip link set eth0 up &&
 	nsx ext ip addr add 192.168.100.2/24 dev eth0 &&
@@ -191,19 +195,38 @@ echo1() {
 	printf 'bye\n' | nsx "$1" timeout 4 socat -t 2 - "TCP4:$(hostport "$2" "$3"),connect-timeout=2"
 }
 
-# sample N CLIENT ARGS...: N answers, one line each ("podN PEER"); stops
-# with status 1 at the first client that fails or answers no pod name
+# The loops of N connections run as one bash inside the netns, connecting
+# through bash's /dev/tcp: under TCG, `ip netns exec` costs ~0.9 s and a
+# socat client ~0.7 s, a /dev/tcp connection ~0.25 s.  Each read waits at
+# most 2 s, a connect at most ~3 s (tcp_syn_retries=1, set in every netns),
+# and the whole loop runs under `timeout`.
+# shellcheck disable=SC2016 # the loop's variables are its own
+DEVTCP_LOOP='
+n=$1 host=$2 port=$3 mode=$4
+for i in $(seq "$n"); do
+	if ! exec 3<>"/dev/tcp/$host/$port"; then
+		echo "FAIL (try $i: connect failed)"; exit 1
+	fi
+	line=
+	read -r -t 2 line <&3
+	if [ "$mode" = echo ]; then
+		echo bye >&3
+		read -r -t 2 back <&3
+		[ "$back" = bye ] || line="$line (no echo: ${back:-nothing})"
+	fi
+	exec 3<&- 3>&-
+	if ! [[ $line =~ ^pod[123]( |$) ]] || [[ $line == *"no echo"* ]]; then
+		echo "FAIL (try $i: ${line:-no answer})"; exit 1
+	fi
+	echo "$line"
+done'
+
+# sample N NS HOST PORT [echo]: N connections from NS, one line each
+# ("podN PEER"); stops with status 1 at the first that fails or answers no
+# pod name.  With "echo": the 9000 servers, each must also echo a line.
 sample() {
-	local n=$1 i out
-	shift
-	for i in $(seq "$n"); do
-		out=$("$@" 2>&1 | head -n 1)
-		if ! [[ $out =~ ^pod[123]( |$) ]]; then
-			echo "FAIL (try $i: ${out:-no answer})"
-			return 1
-		fi
-		echo "$out"
-	done
+	local n=$1 ns=$2 host=$3 port=$4 mode=${5:-}
+	nsx "$ns" timeout $((n * 3 + 5)) bash -c "$DEVTCP_LOOP" _ "$n" "$host" "$port" "$mode"
 }
 
 # pods_of ANSWERS: the distinct pod names, sorted, space separated
@@ -218,7 +241,7 @@ summary() {
 
 # --- checks ----------------------------------------------------------------
 
-# spread WANT_PODS N CLIENT ARGS...: N answers; exactly the pods WANT_PODS
+# spread WANT_PODS N NS HOST PORT [echo]: N answers; exactly the pods WANT_PODS
 spread() {
 	local want=$1 n=$2 out rc=0 got
 	shift 2
@@ -230,7 +253,7 @@ spread() {
 	[ "$got" = "$want" ]
 }
 
-# at_least K N CLIENT ARGS...: N answers from at least K distinct pods
+# at_least K N NS HOST PORT [echo]: N answers from at least K distinct pods
 at_least() {
 	local k=$1 n=$2 out rc=0 got
 	shift 2
@@ -242,7 +265,7 @@ at_least() {
 	[ "$(wc -w <<<"$got")" -ge "$k" ]
 }
 
-# one_pod N CLIENT ARGS...: N answers, all from one pod
+# one_pod N NS HOST PORT [echo]: N answers, all from one pod
 one_pod() {
 	local n=$1 out rc=0 got
 	shift
@@ -254,17 +277,17 @@ one_pod() {
 	[ "$(wc -w <<<"$got")" = 1 ]
 }
 
-# never_pod POD N CLIENT ARGS...: N answers, none from POD
+# never_pod POD N NS HOST PORT [echo]: N answers, none from POD
 never_pod() {
 	local gone=$1 n=$2 out rc=0
 	shift 2
 	out=$(sample "$n" "$@") || rc=$?
 	summary "$out"
 	[ "$rc" = 0 ] || return 1
-	! grep -q "^$gone " <<<"$out"
+	! awk -v p="$gone" '$1 == p { f = 1 } END { exit !f }' <<<"$out"
 }
 
-# peers_in REGEX N CLIENT ARGS...: N answers, every peer matches REGEX
+# peers_in REGEX N NS HOST PORT [echo]: N answers, every peer matches REGEX
 peers_in() {
 	local re=$1 n=$2 out rc=0 bad
 	shift 2
@@ -276,7 +299,7 @@ peers_in() {
 	[ -z "$bad" ]
 }
 
-# answers_pod CLIENT ARGS...: one answer naming a pod
+# answers_pod NS HOST PORT [echo]: one answer naming a pod
 answers_pod() {
 	local out
 	out=$("$@" 2>&1)
@@ -284,7 +307,7 @@ answers_pod() {
 	[[ $out =~ ^pod[123]( |$) ]]
 }
 
-# answers_exactly WANT CLIENT ARGS...: the first line is exactly WANT
+# answers_exactly WANT NS HOST PORT [echo]: the first line is exactly WANT
 answers_exactly() {
 	local want=$1 out
 	shift
@@ -595,19 +618,39 @@ write_yaml() {
 
 # --- maglev ------------------------------------------------------------------
 
-# mg_round FILE: one connection from each source port 40001..40060 to
-# 10.96.0.40:80; FILE gets "SPORT POD" lines; stops at the first failure
+# mg_round FILE: one connection from each source port 40001..40060 of
+# the node to 10.96.0.40:80; FILE gets "SPORT POD" lines; stops at the
+# first failure.  python3, not 60 socat runs: ~0.1 s a connection, not ~1 s
+# under TCG; every connection has a 2 s timeout.
 mg_round() {
-	local sp out
-	: >"$1"
-	for sp in $(seq 40001 40060); do
-		out=$(tcp1 node 10.96.0.40 80 "$sp" 2>&1 | head -n 1)
-		if ! [[ $out =~ ^pod[123]( |$) ]]; then
-			echo "FAIL (source port $sp: ${out:-no answer})"
-			return 1
-		fi
-		echo "$sp ${out%% *}" >>"$1"
-	done
+	timeout 150 python3 - "$1" <<'PY' || return 1
+import socket, sys
+out = open(sys.argv[1], "w")
+for sp in range(40001, 40061):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(2)
+    data = b""
+    try:
+        s.bind(("", sp))
+        s.connect(("10.96.0.40", 80))
+        while not data.endswith(b"\n"):
+            c = s.recv(200)
+            if not c:
+                break
+            data += c
+    except OSError as e:
+        print(f"FAIL (source port {sp}: {e})")
+        sys.exit(1)
+    finally:
+        s.close()
+    w = data.decode(errors="replace").split()
+    if not w or w[0] not in ("pod1", "pod2", "pod3"):
+        print(f"FAIL (source port {sp}: {data!r})")
+        sys.exit(1)
+    out.write(f"{sp} {w[0]}\n")
+    out.flush()
+PY
 	awk '{print $2}' "$1" | sort | uniq -c
 }
 
@@ -664,31 +707,14 @@ lc_open() {
 
 # lc_echo WORD: WORD sent on the long-lived connection comes back
 lc_echo() {
-	local i
 	kill -0 "$LC_PID" 2>/dev/null || { echo "client gone"; cat "$D/lc.err"; return 1; }
 	echo "$1" >&7 || return 1
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		grep -qx -- "$1" "$D/lc.out" && { cat "$D/lc.out"; return 0; }
 		sleep 0.1
 	done
 	cat "$D/lc.out" "$D/lc.err"
 	return 1
-}
-
-# echo_never POD N: N new connections to the echo NodePort all answer, none from POD
-echo_never() {
-	local gone=$1 n=$2 i out seen=()
-	for i in $(seq "$n"); do
-		out=$(echo1 ext 192.168.100.1 30900 2>&1)
-		if ! [[ $(head -n 1 <<<"$out") =~ ^pod[123]$ ]] ||
-		   [ "$(sed -n 2p <<<"$out")" != bye ]; then
-			echo "FAIL (try $i: ${out:-no answer})"
-			return 1
-		fi
-		seen+=("$(head -n 1 <<<"$out")")
-	done
-	printf '%s\n' "${seen[@]}" | sort | uniq -c
-	! printf '%s\n' "${seen[@]}" | grep -qx "$gone"
 }
 
 cleanup() {
@@ -758,26 +784,26 @@ check "ksvcctl get services" "$K" get services -o wide
 # --- a. ClusterIP from the node ------------------------------------------------
 
 check "a. node -> 10.96.0.10:80/TCP: 30 connections, all answer, pods 1-3 seen" \
-	spread "pod1 pod2 pod3" 30 tcp1 node 10.96.0.10 80
+	spread "pod1 pod2 pod3" 30 node 10.96.0.10 80
 
 # --- b. ClusterIP from a pod, hairpin ------------------------------------------
 
 check "b. pod1 -> 10.96.0.10:80/TCP: 30 connections, all answer, pods 1-3 seen (hairpin to pod1 too)" \
-	spread "pod1 pod2 pod3" 30 tcp1 pod1 10.96.0.10 80
+	spread "pod1 pod2 pod3" 30 pod1 10.96.0.10 80
 
 # --- c. NodePort from outside ---------------------------------------------------
 
 check "c. ext -> 192.168.100.1:30080 (NodePort): answers; pods see the node as the client" \
-	peers_in '^(10\.244\.0\.1|192\.168\.100\.1)$' 6 tcp1 ext 192.168.100.1 30080
+	peers_in '^(10\.244\.0\.1|192\.168\.100\.1)$' 6 ext 192.168.100.1 30080
 check "c. ext -> 10.244.0.1:30080 (NodePort on the other node address): answers" \
-	peers_in '^(10\.244\.0\.1|192\.168\.100\.1)$' 6 tcp1 ext 10.244.0.1 30080
+	peers_in '^(10\.244\.0\.1|192\.168\.100\.1)$' 6 ext 10.244.0.1 30080
 
 # --- d. LoadBalancer -------------------------------------------------------------
 
 check "d. ext -> 192.168.200.10:80 (LoadBalancer ingress IP): answers" \
-	at_least 1 4 tcp1 ext 192.168.200.10 80
+	at_least 1 4 ext 192.168.200.10 80
 check "d. ext -> 192.168.200.20:80 (externalIP): answers" \
-	at_least 1 4 tcp1 ext 192.168.200.20 80
+	at_least 1 4 ext 192.168.200.20 80
 check "d. get services: lb EXTERNAL-IP 192.168.200.10,192.168.200.20" \
 	ext_ip_is lb 192.168.200.10,192.168.200.20
 check "d. get services: lbp (no ingress) EXTERNAL-IP <pending>" \
@@ -808,10 +834,10 @@ check_err "f. reject again: Connection refused within 1 s" \
 
 check "g. apply web with sessionAffinity: ClientIP" "$K" apply -f "$D/web-affinity.yaml"
 check "g. ext -> NodePort 30080 with ClientIP affinity: 20 connections, all one pod" \
-	one_pod 20 tcp1 ext 192.168.100.1 30080
+	one_pod 20 ext 192.168.100.1 30080
 check "g. apply web without affinity" "$K" apply -f "$D/web.yaml"
 check "g. ext -> NodePort 30080 without affinity: 30 connections, >= 2 pods" \
-	at_least 2 30 tcp1 ext 192.168.100.1 30080
+	at_least 2 30 ext 192.168.100.1 30080
 
 # --- h. Maglev ---------------------------------------------------------------------------
 
@@ -839,21 +865,22 @@ echo_yaml "${REST[@]}" >"$D/echo-2.yaml"
 check "i. long-lived connection echoes before the change" lc_echo ping-1
 check "i. apply echo without $GONE" "$K" apply -f "$D/echo-2.yaml"
 check "i. long-lived connection (on ${LC_POD:-?}) still echoes" lc_echo ping-2
-check "i. 20 new connections never reach the removed $GONE" echo_never "$GONE" 20
+check "i. 20 new connections never reach the removed $GONE" \
+	never_pod "$GONE" 20 ext 192.168.100.1 30900 echo
 
 # --- j. externalTrafficPolicy: Local ---------------------------------------------------
 
 check "j. apply web with externalTrafficPolicy: Local" "$K" apply -f "$D/web-local.yaml"
 check "j. ext -> NodePort 30080 (Local): pods see the client 192.168.100.2" \
-	peers_in '^192\.168\.100\.2$' 20 tcp1 ext 192.168.100.1 30080
+	peers_in '^192\.168\.100\.2$' 20 ext 192.168.100.1 30080
 check "j. ext -> NodePort 30080 (Local): only node-1 pods (never pod3)" \
-	never_pod pod3 20 tcp1 ext 192.168.100.1 30080
+	never_pod pod3 20 ext 192.168.100.1 30080
 check "j. apply web back to Cluster" "$K" apply -f "$D/web.yaml"
 
 # --- k. IPv6 ----------------------------------------------------------------------------
 
 check "k. node -> [fd00:96::10]:80/TCP: answers with a pod name" \
-	at_least 1 3 tcp1 node fd00:96::10 80
+	at_least 1 3 node fd00:96::10 80
 
 # --- l. counters ------------------------------------------------------------------------
 
