@@ -689,7 +689,7 @@ LC_PID=
 # lc_open: ext -> 192.168.100.1:30900 (echo), kept open on fd 7;
 # answers go to $D/lc.out
 lc_open() {
-	local i
+
 	rm -f "$D/lc.in" "$D/lc.out"
 	mkfifo "$D/lc.in"
 	: >"$D/lc.out"
@@ -697,7 +697,7 @@ lc_open() {
 		<"$D/lc.in" >"$D/lc.out" 2>"$D/lc.err" &
 	LC_PID=$!
 	exec 7>"$D/lc.in"
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -s "$D/lc.out" ] && break
 		sleep 0.1
 	done
