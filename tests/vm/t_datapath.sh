@@ -689,7 +689,6 @@ LC_PID=
 # lc_open: ext -> 192.168.100.1:30900 (echo), kept open on fd 7;
 # answers go to $D/lc.out
 lc_open() {
-
 	rm -f "$D/lc.in" "$D/lc.out"
 	mkfifo "$D/lc.in"
 	: >"$D/lc.out"
