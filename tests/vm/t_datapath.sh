@@ -141,8 +141,8 @@ start_servers() {
 
 # listening podN: its four TCP/UDP sockets on 8080 and 9000 are bound
 listening() {
-	local i out
-	for i in $(seq 50); do
+	local out
+	for _ in $(seq 50); do
 		out=$(nsx "$1" ss -Htuln)
 		if [ "$(printf '%s\n' "$out" | grep -cE ':(8080|9000) ')" -ge 5 ]; then
 			printf '%s\n' "$out"
