@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksvcctl apply: everything is read and validated first, so a typo in the
- * last document cannot leave the kernel with half of the files applied.
+ * ksvcctl apply: everything is read and validated first, then every
+ * Service goes to the kernel in ONE KSVC_CMD_BATCH, which applies all of
+ * them or none: a clash in the last service leaves the kernel as it was.
+ *
+ * --prune adds DELETE ops for the services of the namespace (or of all
+ * namespaces) that the input does not name.  The kernel's list comes from
+ * a dump made just before the batch: a service someone creates between
+ * the two is not pruned (the next apply --prune will).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,111 +15,203 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "flags.h"
 #include "load.h"
 #include "nl.h"
+#include "nl_cfg.h"
+#include "plan.h"
 #include "svc_req.h"
 
 static const char usage[] =
-	"Usage: ksvcctl apply -f FILE|DIR|- [-f ...]\n"
+	"Usage: ksvcctl apply -f FILE|DIR|- [-f ...] [-n NAMESPACE]\n"
+	"                     [--prune (-n NAMESPACE | --all)] [--dry-run=client|server]\n"
+	"                     [--validate=strict|warn|ignore]\n"
 	"\n"
-	"Create or update the Services in the YAML in the kernel.  EndpointSlices,\n"
-	"Endpoints and Pods in the same input give those Services their backends;\n"
-	"a Service with no such object keeps the backends the kernel has.\n"
-	"Nothing is sent unless every document is valid.\n"
+	"Create or update the Services in the YAML in the kernel, all in one\n"
+	"transaction: either every Service is applied or, on the first error,\n"
+	"none is.  EndpointSlices, Endpoints and Pods in the same input give\n"
+	"those Services their backends; a Service with no such object keeps\n"
+	"the backends the kernel has.  Without clusterIP or nodePort the kernel\n"
+	"allocates one (or keeps the one the service has).\n"
 	"\n"
 	"Options:\n"
-	"  -f, --filename=PATH  a file, a directory, or - for stdin; repeatable\n"
-	"  -h, --help           show this help\n";
+	"  -f, --filename=PATH     a file, a directory, or - for stdin; repeatable\n"
+	"  -n, --namespace=NS      objects without a namespace are in NS; others\n"
+	"                          must be in NS\n"
+	"      --prune             delete the services of NS (all namespaces with\n"
+	"                          --all) that the input does not name, in the same\n"
+	"                          transaction; one created meanwhile is kept\n"
+	"      --all               with --prune: every namespace\n"
+	"      --dry-run=MODE      client: validate and print, without the kernel;\n"
+	"                          server: the kernel checks everything and reports,\n"
+	"                          nothing changes; none (default)\n"
+	"      --validate=MODE     unknown fields are errors (strict, true; default),\n"
+	"                          warnings (warn) or not checked (ignore, false)\n"
+	"  -h, --help              show this help\n";
+
+enum { OPT_DRY_RUN = 256, OPT_PRUNE, OPT_ALL, OPT_VALIDATE };
 
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
+	{ "namespace", required_argument, NULL, 'n' },
+	{ "prune", no_argument, NULL, OPT_PRUNE },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
+	{ "validate", optional_argument, NULL, OPT_VALIDATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
 
-/* Returns an exit status, or -1 to go on with the -f paths collected. */
-static int parse(int argc, char **argv, char ***paths, size_t *n)
+struct apply_args {
+	char **paths;
+	size_t n_paths;
+	const char *ns;
+	bool prune, all;
+	enum dry_run dry_run;
+	enum yaml_unknown validate;
+};
+
+static int parse_opt(int c, char **argv, struct apply_args *a)
 {
-	int c;
+	switch (c) {
+	case 'f':
+		a->paths[a->n_paths++] = optarg;
+		return -1;
+	case 'n':
+		a->ns = optarg;
+		return -1;
+	case OPT_PRUNE:
+		a->prune = true;
+		return -1;
+	case OPT_ALL:
+		a->all = true;
+		return -1;
+	case OPT_DRY_RUN:
+		return parse_dry_run("apply", optarg, &a->dry_run);
+	case OPT_VALIDATE:
+		return parse_validate("apply", optarg, &a->validate);
+	case 'h':
+		fputs(usage, stdout);
+		return 0;
+	default:
+		return opt_error("apply", argv, c);
+	}
+}
+
+/* Returns an exit status, or -1 to go on. */
+static int apply_parse(int argc, char **argv, struct apply_args *a)
+{
+	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			(*paths)[(*n)++] = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return opt_error("apply", argv, c);
-		}
+	while ((c = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
+		ret = parse_opt(c, argv, a);
+		if (ret >= 0)
+			return ret;
 	}
 	if (optind < argc)
 		return usage_error("apply", "unexpected argument \"%s\"", argv[optind]);
-	if (!*n)
+	if (!a->n_paths)
 		return usage_error("apply", "must specify -f");
-	return -1;	/* go on */
-}
-
-/* SVC_GET first: NEW's EEXIST could also mean "address held by another". */
-static int apply_one(const struct m_service *s)
-{
-	char ctx[160];
-	bool exists;
-	int err;
-
-	snprintf(ctx, sizeof(ctx), "service %s/%s", s->ns, s->name);
-	err = req_svc_get(s->ns, s->name, NULL);
-	if (err && err != -ENOENT)
-		goto fail;
-	exists = !err;
-	err = req_svc_put(s, exists ? KSVC_CMD_SVC_SET : KSVC_CMD_SVC_NEW);
-	if (err)
-		goto fail;
-	ksvc_nl_warn(ctx);
-	printf("service/%s %s\n", s->name, exists ? "configured" : "created");
-	return 0;
-fail:
-	ksvc_nl_perror(ctx, err);
+	if (a->all && !a->prune)
+		return usage_error("apply", "--all is only for --prune");
+	if (a->prune && !a->ns && !a->all)
+		return usage_error("apply", "--prune needs -n NAMESPACE or --all: it deletes the services of a namespace that the input does not name");
+	if (a->prune && a->dry_run == DRY_RUN_CLIENT)
+		return usage_error("apply", "--prune needs the kernel's services: use --dry-run=server");
 	return -1;
 }
 
-static int apply_model(const struct model *m)
+/* Check nodePorts against the kernel's range, not the default one. */
+static void kernel_range(struct load_opts *o)
 {
-	int ret = 0;
-	size_t i;
+	struct ksvc_config c;
 
-	if (!m->n_svcs)
-		return usage_error("apply", "no services passed to apply");
-	for (i = 0; i < m->n_svcs; i++) {
-		if (m->svcs[i].type == M_EXTERNAL_NAME) {
-			printf("service/%s skipped (ExternalName is not proxied)\n",
-			       m->svcs[i].name);
-			continue;
-		}
+	if (req_cfg_get(&c))
+		return;		/* the kernel will say it, then */
+	o->nodeport_min = c.np_min;
+	o->nodeport_max = c.np_max;
+}
+
+static int add_prune(struct plan *p, const struct apply_args *a,
+		     const struct model *m)
+{
+	struct ksvc_svc *have;
+	size_t n;
+	int err = req_svc_list(a->all ? NULL : a->ns, &have, &n);
+
+	if (err) {
+		ksvc_nl_perror("listing services to prune", err);
+		return -1;
+	}
+	plan_add_prune(p, m, have, n);
+	/* The ops point into @have: keep it until the plan is done. */
+	p->keep = have;
+	p->n_keep = n;
+	return 0;
+}
+
+static int send_plan(struct plan *p, enum dry_run dr)
+{
+	uint32_t flags = dr == DRY_RUN_SERVER ? KSVC_BATCH_F_DRY_RUN : 0;
+	struct batch_result *res;
+	size_t n;
+	int err;
+
+	if (dr == DRY_RUN_CLIENT) {
+		plan_print_client(p, stdout);
+		return 0;
+	}
+	if (!p->n)
+		return 0;
+	err = req_batch(p->ops, p->n, flags, &res, &n);
+	if (err) {
+		plan_report_error(p, err, ksvc_nl_err_offset(), ksvc_nl_extack(),
+				  stderr);
+		return 1;
+	}
+	plan_print_results(p, res, n, dr, stdout);
+	ksvc_nl_warn("apply");
+	free(res);
+	return 0;
+}
+
+static int apply_run(const struct apply_args *a)
+{
+	struct load_opts o = { .unknown = a->validate, .ns = a->ns };
+	struct model m = { 0 };
+	struct plan p;
+	int ret = 1;
+
+	if (a->dry_run != DRY_RUN_CLIENT) {
 		if (ksvc_nl_open() < 0)
 			return 1;
-		if (apply_one(&m->svcs[i]))
-			ret = 1;	/* kubectl goes on with the others */
+		kernel_range(&o);
 	}
+	if (model_load_opts(a->paths, a->n_paths, &m, &o) < 0)
+		return 1;
+	if (!m.n_svcs && !a->prune) {
+		model_free(&m);
+		return usage_error("apply", "no services passed to apply");
+	}
+	plan_from_model(&p, &m, KSVC_OP_APPLY, stdout);
+	if (!a->prune || !add_prune(&p, a, &m))
+		ret = send_plan(&p, a->dry_run);
+	plan_free(&p);
+	model_free(&m);
 	return ret;
 }
 
 int cmd_apply(int argc, char **argv)
 {
-	struct model m = { 0 };
-	char **paths = calloc(argc, sizeof(*paths));
-	size_t n = 0;
+	struct apply_args a = { .paths = calloc(argc, sizeof(char *)) };
 	int ret;
 
-	if (!paths)
+	if (!a.paths)
 		return 1;
-	ret = parse(argc, argv, &paths, &n);
-	if (ret < 0) {
-		ret = model_load(paths, n, &m) < 0 ? 1 : apply_model(&m);
-		model_free(&m);
-	}
-	free(paths);
+	ret = apply_parse(argc, argv, &a);
+	if (ret < 0)
+		ret = apply_run(&a);
+	free(a.paths);
 	return ret;
 }

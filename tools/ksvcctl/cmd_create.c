@@ -12,8 +12,10 @@
 
 #include "cmd.h"
 #include "create.h"
+#include "flags.h"
 #include "load.h"
 #include "nl.h"
+#include "plan.h"
 #include "svc_req.h"
 
 static const char usage[] =
@@ -26,24 +28,47 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -f, --filename=PATH  a file, a directory, or - for stdin; repeatable\n"
+	"      --dry-run=MODE   client: validate and print, without the kernel;\n"
+	"                       server: the kernel checks all of them as one\n"
+	"                       transaction and reports, nothing changes\n"
+	"      --validate=MODE  unknown fields: strict (default), warn, ignore\n"
 	"  -h, --help           show this help\n";
+
+enum { OPT_DRY_RUN = 256, OPT_VALIDATE };
 
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
+	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
+	{ "validate", optional_argument, NULL, OPT_VALIDATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
 
+static enum dry_run dry_run;
+static struct load_opts load_opts;
+
 /* Returns an exit status, or -1 to go on with the -f paths collected. */
 static int parse(int argc, char **argv, char **paths, size_t *n)
 {
-	int c;
+	int c, ret;
 
 	optind = 0;
+	dry_run = DRY_RUN_NONE;
+	memset(&load_opts, 0, sizeof(load_opts));
 	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			paths[(*n)++] = optarg;
+			break;
+		case OPT_DRY_RUN:
+			ret = parse_dry_run("create", optarg, &dry_run);
+			if (ret >= 0)
+				return ret;
+			break;
+		case OPT_VALIDATE:
+			ret = parse_validate("create", optarg, &load_opts.unknown);
+			if (ret >= 0)
+				return ret;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -107,6 +132,33 @@ static int create_one(const struct m_service *s)
 	return -1;
 }
 
+/* --dry-run: every CREATE in one batch the kernel checks and forgets. */
+static int create_dry(const struct model *m)
+{
+	struct batch_result *res;
+	struct plan p;
+	size_t n;
+	int err = 0;
+
+	plan_from_model(&p, m, KSVC_OP_CREATE, stdout);
+	if (dry_run == DRY_RUN_CLIENT) {
+		plan_print_client(&p, stdout);
+	} else if (p.n && ksvc_nl_open() < 0) {
+		err = -EIO;	/* ksvc_nl_open() said why */
+	} else if (p.n) {
+		err = req_batch(p.ops, p.n, KSVC_BATCH_F_DRY_RUN, &res, &n);
+		if (err) {
+			plan_report_error(&p, err, ksvc_nl_err_offset(),
+					  ksvc_nl_extack(), stderr);
+		} else {
+			plan_print_results(&p, res, n, dry_run, stdout);
+			free(res);
+		}
+	}
+	plan_free(&p);
+	return err ? 1 : 0;
+}
+
 static int create_model(const struct model *m)
 {
 	int ret = 0;
@@ -114,6 +166,8 @@ static int create_model(const struct model *m)
 
 	if (!m->n_svcs)
 		return usage_error("create", "no services passed to create");
+	if (dry_run != DRY_RUN_NONE)
+		return create_dry(m);
 	for (i = 0; i < m->n_svcs; i++) {
 		if (m->svcs[i].type == M_EXTERNAL_NAME) {
 			printf("service/%s skipped (ExternalName is not proxied)\n",
@@ -139,7 +193,8 @@ int cmd_create(int argc, char **argv)
 		return 1;
 	ret = parse(argc, argv, paths, &n);
 	if (ret < 0) {
-		ret = model_load(paths, n, &m) < 0 ? 1 : create_model(&m);
+		ret = model_load_opts(paths, n, &m, &load_opts) < 0 ? 1 :
+		      create_model(&m);
 		model_free(&m);
 	}
 	free(paths);

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "flags.h"
 #include "load.h"
 #include "nl.h"
+#include "plan.h"
 #include "svc_req.h"
 
 static const char usage[] =
@@ -24,12 +26,18 @@ static const char usage[] =
 	"  -f, --filename=PATH     delete the Services this YAML describes; repeatable\n"
 	"  -n, --namespace=NS      namespace of the NAMEs (default \"default\")\n"
 	"      --ignore-not-found  a missing service is not an error\n"
+	"      --dry-run=MODE      client: print what would be deleted, without\n"
+	"                          the kernel; server: the kernel checks the\n"
+	"                          deletions as one transaction, deletes nothing\n"
+	"      --validate=MODE     unknown fields: strict (default), warn, ignore\n"
 	"  -h, --help              show this help\n";
 
-enum { OPT_IGNORE_NOT_FOUND = 256 };
+enum { OPT_IGNORE_NOT_FOUND = 256, OPT_DRY_RUN, OPT_VALIDATE };
 
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
+	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
+	{ "validate", optional_argument, NULL, OPT_VALIDATE },
 	{ "namespace", required_argument, NULL, 'n' },
 	{ "ignore-not-found", no_argument, NULL, OPT_IGNORE_NOT_FOUND },
 	{ "help", no_argument, NULL, 'h' },
@@ -43,6 +51,8 @@ struct del_args {
 	char **names;
 	size_t n_names;
 	bool ignore_not_found;
+	enum dry_run dry_run;
+	enum yaml_unknown validate;
 };
 
 static int delete_one(const struct del_args *a, const char *ns,
@@ -101,11 +111,39 @@ static int delete_model(const struct del_args *a, const struct model *m)
 	return ret;
 }
 
+/* --dry-run: all the deletions in one batch the kernel checks and forgets. */
+static int delete_dry(const struct del_args *a, const struct model *m)
+{
+	struct batch_result *res;
+	struct plan p;
+	size_t n;
+	int err = 0;
+
+	plan_from_model(&p, m, KSVC_OP_DELETE, stdout);
+	if (a->dry_run == DRY_RUN_CLIENT) {
+		plan_print_client(&p, stdout);
+	} else if (p.n && ksvc_nl_open() < 0) {
+		err = -EIO;
+	} else if (p.n) {
+		err = req_batch(p.ops, p.n, KSVC_BATCH_F_DRY_RUN, &res, &n);
+		if (err) {
+			plan_report_error(&p, err, ksvc_nl_err_offset(),
+					  ksvc_nl_extack(), stderr);
+		} else {
+			plan_print_results(&p, res, n, a->dry_run, stdout);
+			free(res);
+		}
+	}
+	plan_free(&p);
+	return err ? 1 : 0;
+}
+
 static int delete_files(const struct del_args *a)
 {
+	struct load_opts o = { .unknown = a->validate };
 	struct model m = { 0 };
-	int ret = model_load(a->paths, a->n_paths, &m) < 0 ? 1 :
-		  delete_model(a, &m);
+	int ret = model_load_opts(a->paths, a->n_paths, &m, &o) < 0 ? 1 :
+		  a->dry_run ? delete_dry(a, &m) : delete_model(a, &m);
 
 	model_free(&m);
 	return ret;
@@ -113,7 +151,7 @@ static int delete_files(const struct del_args *a)
 
 static int parse_opts(int argc, char **argv, struct del_args *a)
 {
-	int c;
+	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
@@ -126,6 +164,16 @@ static int parse_opts(int argc, char **argv, struct del_args *a)
 			break;
 		case OPT_IGNORE_NOT_FOUND:
 			a->ignore_not_found = true;
+			break;
+		case OPT_DRY_RUN:
+			ret = parse_dry_run("delete", optarg, &a->dry_run);
+			if (ret >= 0)
+				return ret;
+			break;
+		case OPT_VALIDATE:
+			ret = parse_validate("delete", optarg, &a->validate);
+			if (ret >= 0)
+				return ret;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -146,6 +194,8 @@ static int parse_args(int argc, char **argv, struct del_args *a)
 		return usage_error("delete", "-n cannot be used with -f: the YAML names the namespace");
 	if (a->n_paths)
 		return -1;
+	if (a->dry_run)
+		return usage_error("delete", "--dry-run is for delete -f");
 	if (optind >= argc)
 		return usage_error("delete", "You must provide one or more resources by argument or filename.");
 	if (!is_service_resource(argv[optind]))

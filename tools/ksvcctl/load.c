@@ -62,7 +62,7 @@ static void io_error(struct diag *d, const char *path, const char *what)
 }
 
 static int load_stream(const char *name, FILE *f, struct model *m,
-		       struct diag *d)
+		       struct diag *d, enum yaml_unknown u)
 {
 	size_t len;
 	char *buf = read_all(f, &len);
@@ -72,12 +72,13 @@ static int load_stream(const char *name, FILE *f, struct model *m,
 		io_error(d, name, "cannot read");
 		return -1;
 	}
-	ret = yaml_read_buf(name, buf, len, m, d);
+	ret = yaml_read_buf_mode(name, buf, len, m, d, u);
 	free(buf);
 	return ret;
 }
 
-static int load_file(const char *path, struct model *m, struct diag *d)
+static int load_file(const char *path, struct model *m, struct diag *d,
+		     enum yaml_unknown u)
 {
 	FILE *f = fopen(path, "r");
 	int ret;
@@ -86,7 +87,7 @@ static int load_file(const char *path, struct model *m, struct diag *d)
 		io_error(d, path, "cannot open");
 		return -1;
 	}
-	ret = load_stream(path, f, m, d);
+	ret = load_stream(path, f, m, d, u);
 	fclose(f);
 	return ret;
 }
@@ -111,7 +112,8 @@ static int want_entry(const struct dirent *e)
 }
 
 /* Like kubectl -f DIR: the manifests directly in it, in name order. */
-static int load_dir(const char *path, struct model *m, struct diag *d)
+static int load_dir(const char *path, struct model *m, struct diag *d,
+		    enum yaml_unknown u)
 {
 	struct dirent **ents;
 	int n, ret = 0, used = 0;
@@ -127,7 +129,7 @@ static int load_dir(const char *path, struct model *m, struct diag *d)
 
 		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
 			used++;
-			if (load_file(p, m, d) < 0)
+			if (load_file(p, m, d, u) < 0)
 				ret = -1;
 		}
 		free(p);
@@ -143,19 +145,52 @@ static int load_dir(const char *path, struct model *m, struct diag *d)
 	return ret;
 }
 
-int load_path(const char *path, struct model *m, struct diag *d)
+static int load_path_mode(const char *path, struct model *m, struct diag *d,
+			  enum yaml_unknown u)
 {
 	struct stat st;
 
 	if (!strcmp(path, "-"))
-		return load_stream("-", stdin, m, d);
+		return load_stream("-", stdin, m, d, u);
 	if (stat(path, &st) < 0) {
 		io_error(d, path, "cannot open");
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return load_dir(path, m, d);
-	return load_file(path, m, d);
+		return load_dir(path, m, d, u);
+	return load_file(path, m, d, u);
+}
+
+int load_path(const char *path, struct model *m, struct diag *d)
+{
+	return load_path_mode(path, m, d, YAML_UNKNOWN_STRICT);
+}
+
+static void set_ns(struct diag *d, char **ns, const struct loc *ns_loc,
+		   const struct loc *l, const char *want)
+{
+	if (!ns_loc->line) {
+		free(*ns);
+		*ns = m_xstrdup(want);
+	} else if (strcmp(*ns, want)) {
+		diag_error(d, ns_loc->line ? ns_loc : l,
+			   "the namespace from the provided object \"%s\" does not match the namespace \"%s\". You must pass '--namespace=%s' to perform this operation.",
+			   *ns, want, *ns);
+	}
+}
+
+/* -n NS, before validation and before endpoints are joined by namespace. */
+static void apply_ns(struct model *m, struct diag *d, const char *ns)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_svcs; i++)
+		set_ns(d, &m->svcs[i].ns, &m->svcs[i].ns_loc, &m->svcs[i].loc, ns);
+	for (i = 0; i < m->n_slices; i++)
+		set_ns(d, &m->slices[i].ns, &m->slices[i].ns_loc,
+		       &m->slices[i].loc, ns);
+	for (i = 0; i < m->n_pods; i++)
+		set_ns(d, &m->pods[i].ns, &m->pods[i].ns_loc, &m->pods[i].loc, ns);
 }
 
 int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
@@ -171,7 +206,9 @@ int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 	e0 = d->errors;
 	memset(m, 0, sizeof(*m));
 	for (size_t i = 0; i < n_paths && !diag_full(d); i++)
-		load_path(paths[i], m, d);
+		load_path_mode(paths[i], m, d, o ? o->unknown : YAML_UNKNOWN_STRICT);
+	if (o && o->ns)
+		apply_ns(m, d, o->ns);
 	/* Objects with read errors are not in the model; check the rest too. */
 	validate_model(m, d, np_min, np_max);
 	if (d->errors == e0)

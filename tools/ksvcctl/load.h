@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "diag.h"
 #include "model.h"
+#include "yaml_read.h"
 
 // Read every path (file, directory of *.yaml/*.yml/*.json files sorted by name, or "-" for stdin),
 // parse all documents, validate, and resolve endpoints into svc->backends.
@@ -21,6 +22,12 @@ int model_load(char *const *paths, size_t n_paths, struct model *m);
 struct load_opts {
 	int nodeport_min, nodeport_max;	/* the kernel's range; 0 = default */
 	struct diag *diag;		/* NULL: a private one, to stderr */
+	enum yaml_unknown unknown;	/* --validate; 0 = strict */
+	/*
+	 * -n NS: objects without metadata.namespace are in @ns, and one
+	 * naming another namespace is an error.  NULL: "default".
+	 */
+	const char *ns;
 };
 
 /* model_load() with the NodePort range and diagnostics chosen. */

@@ -90,7 +90,8 @@ size_t ksvc_svc_size(const struct m_service *s)
 	size_t i, addrs = s->n_cluster_ips + s->n_external_ips + s->n_lb_ingress +
 			  ksvc_alloc_families(s, zero);
 	size_t n = NA(0) + str_size(s->ns) + str_size(s->name) + NA(1) + NA(4) +
-		   NA(1) + NA(4) + NA(0) + addrs * (NA(0) + NA(1) + NA(16)) + NA(0);
+		   NA(1) + NA(4) + NA(0) + addrs * (NA(0) + NA(1) + NA(16)) + NA(0) +
+		   NA(1) /* KSVC_SVC_A_OP, in a batch */;
 
 	for (i = 0; i < s->n_ports; i++)
 		n += port_size(&s->ports[i]);
@@ -287,6 +288,11 @@ static int put_svc_scalars(struct nl_msg *msg, const struct m_service *s)
 
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 {
+	return ksvc_put_svc_op(msg, s, 0);
+}
+
+int ksvc_put_svc_op(struct nl_msg *msg, const struct m_service *s, uint8_t op)
+{
 	struct nlattr *n;
 	int err;
 
@@ -294,6 +300,8 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 		return -EINVAL;		/* ExternalName is never sent */
 	n = nla_nest_start(msg, KSVC_A_SERVICE);
 	if (!n)
+		return -EMSGSIZE;
+	if (op && nla_put_u8(msg, KSVC_SVC_A_OP, op))
 		return -EMSGSIZE;
 	err = put_svc_scalars(msg, s) ?: put_svc_addrs(msg, s) ?:
 	      put_ports(msg, s);
@@ -304,9 +312,16 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
 {
+	return ksvc_put_svc_key_op(msg, ns, name, 0);
+}
+
+int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
+			uint8_t op)
+{
 	struct nlattr *n = nla_nest_start(msg, KSVC_A_SERVICE);
 
-	if (!n || nla_put_string(msg, KSVC_SVC_A_NAMESPACE, ns))
+	if (!n || (op && nla_put_u8(msg, KSVC_SVC_A_OP, op)) ||
+	    nla_put_string(msg, KSVC_SVC_A_NAMESPACE, ns))
 		return -EMSGSIZE;
 	if (name && nla_put_string(msg, KSVC_SVC_A_NAME, name))
 		return -EMSGSIZE;

@@ -75,6 +75,10 @@ int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s);
 size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out);
 /* Append KSVC_A_SERVICE with NAMESPACE and, unless NULL, NAME. */
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name);
+/* The same for KSVC_CMD_BATCH, with KSVC_SVC_A_OP = @op (0: none). */
+int ksvc_put_svc_op(struct nl_msg *msg, const struct m_service *s, uint8_t op);
+int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
+			uint8_t op);
 
 /*
  * Decode one SVC_GET reply: KSVC_A_SERVICE and the KSVC_A_BACKENDS chunks

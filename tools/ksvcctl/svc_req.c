@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Service requests: build the message, talk, decode the replies. */
 #include <errno.h>
+#include <stdlib.h>
 #include <netlink/netlink.h>
 
 #include "nl.h"
@@ -81,4 +82,87 @@ int req_svc_dump(const char *ns, svc_dump_cb cb, void *arg)
 		return -EMSGSIZE;
 	}
 	return ksvc_nl_talk(msg, dump_one, &d);
+}
+
+struct results {
+	struct batch_result **res;
+	size_t *n;
+};
+
+static int batch_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct results *r = arg;
+
+	return ksvc_batch_decode(nlh, r->res, r->n);
+}
+
+int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
+	      struct batch_result **res, size_t *n_res)
+{
+	size_t size = ksvc_batch_size(ops, n);
+	struct results r = { res, n_res };
+	struct nl_msg *msg = ksvc_msg_new(KSVC_CMD_BATCH, 0, size);
+	int err;
+
+	*res = NULL;
+	*n_res = 0;
+	if (!msg)
+		return -ENOMEM;
+	err = ksvc_put_batch(msg, ops, n, flags);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	/* The kernel sizes its reply as our request plus a page. */
+	ksvc_fit_rcvbuf(nlmsg_hdr(msg)->nlmsg_len + 65536);
+	err = ksvc_nl_talk(msg, batch_reply, &r);
+	if (err) {
+		free(*res);
+		*res = NULL;
+		*n_res = 0;
+	}
+	return err;
+}
+
+struct svc_vec {
+	struct ksvc_svc *v;
+	size_t n;
+};
+
+static int vec_add(struct ksvc_svc *s, void *arg)
+{
+	struct svc_vec *l = arg;
+	struct ksvc_svc *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v) {
+		ksvc_svc_free(s);
+		return -ENOMEM;
+	}
+	l->v = v;
+	l->v[l->n++] = *s;
+	return 0;
+}
+
+void svc_list_free(struct ksvc_svc *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ksvc_svc_free(&v[i]);
+	free(v);
+}
+
+int req_svc_list(const char *ns, struct ksvc_svc **out, size_t *n)
+{
+	struct svc_vec l = { 0 };
+	int err = req_svc_dump(ns, vec_add, &l);
+
+	if (err) {
+		svc_list_free(l.v, l.n);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*n = l.n;
+	return err;
 }

@@ -8,6 +8,7 @@
 #define KSVCCTL_SVC_REQ_H
 
 #include "model.h"
+#include "nl_batch.h"
 #include "nl_svc.h"
 
 /* SVC_GET doit.  @out may be NULL (existence check); -ENOENT if absent. */
@@ -19,5 +20,17 @@ int req_svc_del(const char *ns, const char *name);
 /* SVC_GET dump of @ns (NULL: all); @cb owns each decoded service. */
 typedef int (*svc_dump_cb)(struct ksvc_svc *s, void *arg);
 int req_svc_dump(const char *ns, svc_dump_cb cb, void *arg);
+
+/* Every service of @ns (NULL: all) into *@out (free with svc_list_free). */
+int req_svc_list(const char *ns, struct ksvc_svc **out, size_t *n);
+void svc_list_free(struct ksvc_svc *v, size_t n);
+
+/*
+ * KSVC_CMD_BATCH of @ops (with @flags); on success *@res holds the
+ * kernel's results (free() it).  On error ksvc_nl_err_offset() and
+ * ksvc_batch_at() name the op at fault.
+ */
+int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
+	      struct batch_result **res, size_t *n_res);
 
 #endif

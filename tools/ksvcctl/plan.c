@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plans: model -> batch ops, results -> kubectl's lines, kernel errors ->
+ * the document of the service at fault.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_util.h"
+#include "nl.h"
+#include "plan.h"
+
+static struct batch_op *plan_push(struct plan *p)
+{
+	struct batch_op *o = m_vpush((void **)&p->ops, &p->n, sizeof(*o));
+
+	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+void plan_from_model(struct plan *p, const struct model *m, uint8_t op,
+		     FILE *out)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->op = op;
+	for (i = 0; i < m->n_svcs; i++) {
+		const struct m_service *s = &m->svcs[i];
+		struct batch_op *o;
+
+		if (s->type == M_EXTERNAL_NAME) {
+			fprintf(out, "service/%s skipped (ExternalName is not proxied)\n",
+				s->name);
+			continue;
+		}
+		o = plan_push(p);
+		o->op = op;
+		o->svc = op == KSVC_OP_DELETE ? NULL : s;
+		o->ns = s->ns;
+		o->name = s->name;
+	}
+}
+
+static bool in_model(const struct model *m, const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_svcs; i++)
+		if (!strcmp(m->svcs[i].ns, ns) && !strcmp(m->svcs[i].name, name))
+			return true;
+	return false;
+}
+
+void plan_add_prune(struct plan *p, const struct model *m,
+		    const struct ksvc_svc *have, size_t n_have)
+{
+	size_t i;
+
+	for (i = 0; i < n_have; i++) {
+		struct batch_op *o;
+
+		/* An ExternalName of that name: the user keeps the name. */
+		if (in_model(m, have[i].ns, have[i].name))
+			continue;
+		o = plan_push(p);
+		o->op = KSVC_OP_DELETE;
+		o->ns = have[i].ns;
+		o->name = have[i].name;
+		o->prune = true;
+	}
+}
+
+void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_keep; i++)
+		ksvc_svc_free(&p->keep[i]);
+	free(p->keep);
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The last op of that key: a later change replaces an earlier one. */
+static const struct batch_op *find_op(const struct plan *p, const char *ns,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = p->n; i-- > 0;)
+		if (!strcmp(p->ops[i].ns, ns) && !strcmp(p->ops[i].name, name))
+			return &p->ops[i];
+	return NULL;
+}
+
+static void print_line(const struct batch_op *o, const char *name,
+		       uint8_t result, enum dry_run dr, FILE *out)
+{
+	const char *sfx = dry_run_suffix(dr);
+
+	if (o && o->prune)
+		fprintf(out, "service/%s pruned%s\n", name, sfx);
+	else if (result == KSVC_RESULT_DELETED)
+		fprintf(out, "service \"%s\" deleted%s\n", name, sfx);
+	else
+		fprintf(out, "service/%s %s%s\n", name, ksvc_result_word(result),
+			sfx);
+}
+
+void plan_print_results(const struct plan *p, const struct batch_result *r,
+			size_t n, enum dry_run dr, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		print_line(find_op(p, r[i].ns, r[i].name), r[i].name,
+			   r[i].result, dr, out);
+}
+
+/* Without the kernel: what the op does to a kernel that lacks it. */
+static uint8_t client_result(const struct batch_op *o)
+{
+	return o->op == KSVC_OP_DELETE ? KSVC_RESULT_DELETED :
+					 KSVC_RESULT_CREATED;
+}
+
+void plan_print_client(const struct plan *p, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		print_line(&p->ops[i], p->ops[i].name, client_result(&p->ops[i]),
+			   DRY_RUN_CLIENT, out);
+}
+
+/* Does @msg name "NS/NAME" as a whole word at @at? */
+static bool names_at(const char *at, const char *ns, const char *name)
+{
+	size_t ln = strlen(ns), lm = strlen(name);
+	char c;
+
+	if (strncmp(at, ns, ln) || at[ln] != '/' || strncmp(at + ln + 1, name, lm))
+		return false;
+	c = at[ln + 1 + lm];
+	return !(c == '-' || c == '.' || (c >= 'a' && c <= 'z') ||
+		 (c >= '0' && c <= '9'));
+}
+
+const struct batch_op *plan_blame(const struct plan *p, uint32_t offset,
+				  const char *extack)
+{
+	const struct batch_op *o = ksvc_batch_at(p->ops, p->n, offset);
+	const char *at;
+	size_t i;
+
+	if (o || !extack)
+		return o;
+	/* The kernel words it "service NS/NAME: why" for a batch. */
+	for (at = strstr(extack, "service "); at; at = strstr(at + 1, "service "))
+		for (i = 0; i < p->n; i++)
+			if (names_at(at + 8, p->ops[i].ns, p->ops[i].name))
+				return &p->ops[i];
+	return NULL;
+}
+
+static bool mentions(const char *msg, const struct batch_op *o)
+{
+	const char *at;
+
+	for (at = strchr(msg, '/'); at; at = strchr(at + 1, '/')) {
+		size_t ln = strlen(o->ns);
+
+		if ((size_t)(at - msg) >= ln && names_at(at - ln, o->ns, o->name))
+			return true;
+	}
+	return false;
+}
+
+void plan_report_error(const struct plan *p, int err, uint32_t offset,
+		       const char *extack, FILE *f)
+{
+	const struct batch_op *o = plan_blame(p, offset, extack);
+	const char *se = strerror(err < 0 ? -err : err);
+	const char *msg = extack ? extack : ksvc_errno_text(err);
+	const struct loc *l = o && o->svc ? &o->svc->loc : NULL;
+
+	if (l && l->line)
+		fprintf(f, "%s:%d:%d: ", l->file, l->line, l->col);
+	else if (l)
+		fprintf(f, "%s: ", l->file);
+	fputs("error: ", f);
+	if (o && !(msg && mentions(msg, o)))
+		fprintf(f, "service %s/%s: ", o->ns, o->name);
+	if (!msg)
+		fprintf(f, "%s\n", se);
+	else if (extack || !strncmp(msg, se, strlen(se)))
+		fprintf(f, "%s\n", msg);
+	else
+		fprintf(f, "%s (%s)\n", msg, se);
+}
