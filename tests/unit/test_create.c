@@ -77,14 +77,49 @@ int req_svc_put(const struct m_service *s, uint8_t cmd)
 	return 0;
 }
 
+/* --dry-run=server: one CREATE batch with the dry-run flag. */
+static uint32_t batch_flags;
+
+int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
+	      struct batch_result **res, size_t *n_res)
+{
+	size_t i;
+
+	batch_flags = flags;
+	extack = NULL;
+	*res = calloc(n, sizeof(**res));
+	*n_res = n;
+	for (i = 0; i < n; i++) {
+		misuse += ops[i].op != KSVC_OP_CREATE;
+		if (exists(ops[i].name)) {
+			extack = "service default/taken already exists";
+			free(*res);
+			*res = NULL;
+			*n_res = 0;
+			return -EEXIST;
+		}
+		strcpy((*res)[i].ns, ops[i].ns);
+		strcpy((*res)[i].name, ops[i].name);
+		(*res)[i].result = KSVC_RESULT_CREATED;
+	}
+	return 0;
+}
+
+uint32_t __wrap_ksvc_nl_err_offset(void)
+{
+	return 0;
+}
+
 /* ---- the fake front half and main.c ---- */
 
 static const char *const *load_names;
 
-int model_load(char *const *paths, size_t n_paths, struct model *m)
+int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
+		    const struct load_opts *o)
 {
 	size_t i, n = 0;
 
+	(void)o;
 	misuse += n_paths != 1 || strcmp(paths[0], "svc.yaml");
 	while (load_names[n])
 		n++;
@@ -138,9 +173,10 @@ static void slurp(FILE *f, char *buf, size_t len)
 	fclose(f);
 }
 
-static void run_create(const char *const *names, struct run *r)
+static void run_create_with(const char *const *names, struct run *r,
+			    char *dry)
 {
-	char *argv[] = { "create", "-f", "svc.yaml", NULL };
+	char *argv[] = { "create", "-f", "svc.yaml", dry, NULL };
 	FILE *out = tmpfile(), *err = tmpfile();
 	int so = dup(1), se = dup(2);
 
@@ -151,7 +187,7 @@ static void run_create(const char *const *names, struct run *r)
 	fflush(stderr);
 	dup2(fileno(out), 1);
 	dup2(fileno(err), 2);
-	r->rc = cmd_create(3, argv);
+	r->rc = cmd_create(dry ? 4 : 3, argv);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(so, 1);
@@ -161,6 +197,11 @@ static void run_create(const char *const *names, struct run *r)
 	assert_int_equal(misuse, 0);
 	slurp(out, r->out, sizeof(r->out));
 	slurp(err, r->err, sizeof(r->err));
+}
+
+static void run_create(const char *const *names, struct run *r)
+{
+	run_create_with(names, r, NULL);
 }
 
 static char *report(const char *name, int err, bool taken, const char *ext)
@@ -240,9 +281,36 @@ static void test_create_goes_on(void **state)
 		"error: service default/full: limit reached (max_services or max_backends of the ksvc module) (No space left on device)\n");
 }
 
+static void test_create_dry_run(void **state)
+{
+	static const char *const names[] = { "a", "b", NULL };
+	static const char *const clash[] = { "a", "taken", NULL };
+	struct run r;
+
+	(void)state;
+	existing[0] = "taken";
+	existing[1] = NULL;
+	run_create_with(names, &r, "--dry-run=server");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(batch_flags, KSVC_BATCH_F_DRY_RUN);
+	assert_string_equal(r.out, "service/a created (server dry run)\n"
+			    "service/b created (server dry run)\n");
+	run_create_with(clash, &r, "--dry-run=server");
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "error: service default/taken already exists\n");
+	batch_flags = 0;
+	run_create_with(clash, &r, "--dry-run=client");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(batch_flags, 0);	/* the kernel was not asked */
+	assert_string_equal(r.out, "service/a created (dry run)\n"
+			    "service/taken created (dry run)\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_dry_run),
 		cmocka_unit_test(test_report_already_exists),
 		cmocka_unit_test(test_report_kernel_words),
 		cmocka_unit_test(test_create_all),

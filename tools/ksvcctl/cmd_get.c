@@ -15,19 +15,22 @@
 #include "cmd.h"
 #include "nl.h"
 #include "print.h"
+#include "print_obj.h"
 #include "svc_req.h"
 
 static const char usage[] =
 	"Usage: ksvcctl get services|service|svc [NAME...] [-n NAMESPACE | -A]\n"
-	"                   [-o wide] [--no-headers]\n"
+	"                   [-o wide|name|yaml|json] [--no-headers]\n"
 	"\n"
 	"List the services the kernel holds, as \"kubectl get services\" does.\n"
 	"\n"
 	"Options:\n"
 	"  -n, --namespace=NS      only this namespace (default \"default\")\n"
 	"  -A, --all-namespaces    every namespace, with a NAMESPACE column\n"
-	"  -o, --output=wide       add ENDPOINTS (backend entries, all ports)\n"
-	"                          and CONNECTIONS (new connections, all ports)\n"
+	"  -o, --output=FORMAT     wide: add ENDPOINTS (backend entries, all ports)\n"
+	"                          and CONNECTIONS (new connections, all ports);\n"
+	"                          name: service/NAME; yaml, json: Service objects\n"
+	"                          (a List for a listing) that apply -f reads back\n"
 	"      --no-headers        leave out the header line\n"
 	"  -h, --help              show this help\n";
 
@@ -42,9 +45,12 @@ static const struct option opts[] = {
 	{ 0 }
 };
 
+enum get_fmt { FMT_TABLE, FMT_WIDE, FMT_NAME, FMT_YAML, FMT_JSON };
+
 struct get_args {
 	const char *ns;
 	bool all, wide, no_headers;
+	enum get_fmt fmt;
 	char **names;
 	size_t n_names;
 };
@@ -151,6 +157,32 @@ static int print_list(const struct get_args *a, const struct svc_list *l)
 	return ret ? 1 : 0;
 }
 
+/* kubectl prints a List for every listing, the object for one name. */
+static int print_any(const struct get_args *a, const struct svc_list *l)
+{
+	bool list = a->n_names != 1;
+	size_t i;
+	int err;
+
+	switch (a->fmt) {
+	case FMT_NAME:
+		for (i = 0; i < l->n; i++)
+			printf("service/%s\n", l->v[i].name);
+		return 0;
+	case FMT_YAML:
+	case FMT_JSON:
+		if (!list && !l->n)
+			return 0;	/* NotFound was said */
+		err = a->fmt == FMT_YAML ? print_svcs_yaml(stdout, l->v, l->n, list) :
+					   print_svcs_json(stdout, l->v, l->n, list);
+		if (err)
+			fprintf(stderr, "error: cannot write the output\n");
+		return err ? 1 : 0;
+	default:
+		return l->n ? print_list(a, l) : 0;
+	}
+}
+
 /* Named services: each missing one is reported, the others still shown. */
 static int get_names(const struct get_args *a, struct svc_list *l)
 {
@@ -188,8 +220,8 @@ static int get_all(const struct get_args *a, struct svc_list *l)
 		return 1;
 	}
 	qsort(l->v, l->n, sizeof(*l->v), cmp_svc);
-	if (l->n)
-		return 0;
+	if (l->n || a->fmt == FMT_YAML || a->fmt == FMT_JSON)
+		return 0;	/* an empty List says it */
 	if (a->all)
 		fprintf(stderr, "No resources found\n");
 	else
@@ -199,13 +231,22 @@ static int get_all(const struct get_args *a, struct svc_list *l)
 
 static int parse_output(struct get_args *a, const char *fmt)
 {
+	static const char *const names[] = {
+		[FMT_WIDE] = "wide", [FMT_NAME] = "name", [FMT_YAML] = "yaml",
+		[FMT_JSON] = "json",
+	};
+	int i;
+
 	if (fmt[0] == '=')	/* pflag takes -o=wide too */
 		fmt++;
-	if (strcmp(fmt, "wide"))
-		return usage_error("get", "unable to match a printer suitable for the output format \"%s\", allowed formats are: wide",
-				   fmt);
-	a->wide = true;
-	return -1;
+	for (i = FMT_WIDE; i <= FMT_JSON; i++)
+		if (!strcmp(fmt, names[i])) {
+			a->fmt = i;
+			a->wide = i == FMT_WIDE;
+			return -1;
+		}
+	return usage_error("get", "unable to match a printer suitable for the output format \"%s\", allowed formats are: json,name,wide,yaml",
+			   fmt);
 }
 
 static int parse_opts(int argc, char **argv, struct get_args *a)
@@ -266,7 +307,7 @@ int cmd_get(int argc, char **argv)
 	if (ksvc_nl_open() < 0)
 		return 1;
 	ret = a.n_names ? get_names(&a, &l) : get_all(&a, &l);
-	if (l.n && print_list(&a, &l))
+	if (print_any(&a, &l))
 		ret = 1;
 	list_free(&l);
 	return ret;

@@ -7,14 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model_util.h"
 #include "nl.h"
 #include "plan.h"
 
 static struct batch_op *plan_push(struct plan *p)
 {
-	struct batch_op *o = m_vpush((void **)&p->ops, &p->n, sizeof(*o));
+	struct batch_op *o = realloc(p->ops, (p->n + 1) * sizeof(*o));
 
+	if (!o) {
+		fputs("error: out of memory\n", stderr);
+		exit(1);
+	}
+	p->ops = o;
+	o = &p->ops[p->n++];
 	memset(o, 0, sizeof(*o));
 	return o;
 }
@@ -184,7 +189,7 @@ void plan_report_error(const struct plan *p, int err, uint32_t offset,
 	const struct batch_op *o = plan_blame(p, offset, extack);
 	const char *se = strerror(err < 0 ? -err : err);
 	const char *msg = extack ? extack : ksvc_errno_text(err);
-	const struct loc *l = o && o->svc ? &o->svc->loc : NULL;
+	const struct loc *l = o && o->svc && o->svc->loc.file ? &o->svc->loc : NULL;
 
 	if (l && l->line)
 		fprintf(f, "%s:%d:%d: ", l->file, l->line, l->col);
