@@ -32,6 +32,11 @@ demo:
 check: all
 	tests/run-all.sh
 
+# Benchmarks against kube-proxy's iptables, nftables and IPVS modes, in one
+# VM boot (not part of check); results in bench/results/.
+bench: all
+	bench/run
+
 check-kunit:
 	tests/kunit/run.sh
 
@@ -50,4 +55,4 @@ clean:
 	$(MAKE) -C tools/ksvcctl clean
 	-$(MAKE) -C tests/unit clean
 
-.PHONY: all module tool demo check check-kunit check-unit check-vm install clean
+.PHONY: all module tool demo bench check check-kunit check-unit check-vm install clean

@@ -1,0 +1,337 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the qemu VM (bench/run starts it with tests/vm/vm-run): every
+# measurement of `make bench`, side by side, in one boot.  Appends
+# tab-separated records to $VM_OUT/bench/data.tsv (see bench/README.md) and
+# a human log to $VM_OUT/bench/log.
+#
+# Settings (bench/run writes them to a file, the first argument):
+#   BENCH_GEN   generated rule sets: $BENCH_GEN/n<N>e<E>/...
+#   BENCH_BIN   connbench, srv, ksvc-nl
+#   BENCH_MODES modes to run (default: ksvc nft ipvs iptnft iptleg)
+#   BENCH_CP_N  control-plane sizes (services x 10 endpoints)
+#   BENCH_DP_N  data-plane sizes; sizes not in BENCH_CP_N use 1 endpoint
+#               per filler service and are programmed once
+#   BENCH_RUNS  repetitions (default 3)
+#   BENCH_CONNS connections per data-plane run
+#   BENCH_SKIP  "MODE:N ..." pairs not to program (too slow under TCG)
+set -u
+# shellcheck disable=SC1090 # bench/run writes it
+[ -n "${1:-}" ] && . "$1"
+OUT=${VM_OUT:-/tmp}/bench
+mkdir -p "$OUT"
+G=${BENCH_GEN:?}
+B=${BENCH_BIN:?}
+K=$PWD/tools/ksvcctl/ksvcctl
+KO=$PWD/kmod/ksvc.ko
+MODES=${BENCH_MODES:-ksvc nft ipvs iptnft iptleg}
+CP_N=${BENCH_CP_N:-1 1000 10000}
+DP_N=${BENCH_DP_N:-1 1000 10000 100000}
+RUNS=${BENCH_RUNS:-3}
+CONNS=${BENCH_CONNS:-2000}
+SKIP=" ${BENCH_SKIP:-} "
+E=10
+VIP=10.110.0.10
+DATA=$OUT/data.tsv
+T_START=$EPOCHREALTIME
+
+log() { echo "[$(elapsed)] $*" | tee -a "$OUT/log" >&2; }
+elapsed() { printf '%5.0fs' "$(echo "$EPOCHREALTIME - $T_START" | bc)"; }
+rec() { local IFS=$'\t'; echo "$*" >>"$DATA"; }
+
+# tm CMD...: run CMD, print its wall time in ms (or FAIL), keep its stderr
+LAST_MS=
+tm() {
+	local a b rc
+	a=$EPOCHREALTIME
+	timeout "${BENCH_CMD_TIMEOUT:-300}" "$@" >>"$OUT/cmd.out" 2>>"$OUT/cmd.err"
+	rc=$?
+	b=$EPOCHREALTIME
+	LAST_MS=$(echo "($b - $a) * 1000" | bc -l | xargs printf '%.3f')
+	if [ $rc -ne 0 ]; then
+		echo "FAIL($rc): $*" >>"$OUT/cmd.err"
+		LAST_MS=FAIL
+		return 1
+	fi
+}
+
+# kernel memory that rule sets live in: Slab + Percpu + VmallocUsed (kB)
+kmem() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 2	# RCU-deferred frees
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^(Slab|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# --- environment ---------------------------------------------------------------
+setup() {
+	modprobe -a veth dummy nf_conntrack nf_nat nf_conntrack_netlink \
+		x_tables ip_tables iptable_nat xt_statistic xt_comment xt_mark \
+		xt_MASQUERADE xt_nat xt_tcpudp xt_conntrack xt_addrtype \
+		nf_tables nft_compat nft_chain_nat nft_nat nft_numgen nft_masq \
+		nft_ct nft_counter ip_vs ip_vs_rr 2>>"$OUT/cmd.err"
+	local deps
+	deps=$(modinfo -F depends "$KO")
+	[ -n "$deps" ] && modprobe -a ${deps//,/ }
+	sysctl -qw net.ipv4.ip_forward=1
+	sysctl -qw net.netfilter.nf_conntrack_max=2000000 2>/dev/null
+	echo 262144 >/sys/module/nf_conntrack/parameters/hashsize 2>/dev/null
+	sysctl -qw net.ipv4.vs.conntrack=1 2>/dev/null
+	# client netns "cli", the node (init netns), three pods on routed
+	# /32 veths (no bridge, so no br_netfilter), as Calico does
+	ip netns add cli
+	ip link add veth-cli type veth peer name eth0 netns cli
+	ip addr add 192.168.100.1/24 dev veth-cli
+	ip link set veth-cli up
+	ip -n cli addr add 192.168.100.2/24 dev eth0
+	ip -n cli link set lo up
+	ip -n cli link set eth0 up
+	ip -n cli route add default via 192.168.100.1
+	ip netns exec cli sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	local k
+	for k in 1 2 3; do
+		ip netns add pod$k
+		ip link add vpod$k type veth peer name eth0 netns pod$k
+		ip addr add 10.244.0.1/32 dev vpod$k
+		ip link set vpod$k up
+		ip route add 10.244.0.1$k/32 dev vpod$k
+		ip -n pod$k addr add 10.244.0.1$k/32 dev eth0
+		ip -n pod$k link set lo up
+		ip -n pod$k link set eth0 up
+		ip -n pod$k route add 10.244.0.1 dev eth0 scope link
+		ip -n pod$k route add default via 10.244.0.1 dev eth0
+		ip netns exec pod$k taskset -c 0 "$B/srv" 8080 pod$k &
+	done
+	ip netns exec pod1 iperf3 -s -D -p 5201
+	sleep 1
+}
+
+sysinfo() {
+	{
+		echo "kernel: $(uname -r) $(uname -v)"
+		echo "vm_cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+		echo "vm_ncpu: $(nproc)"
+		echo "vm_mem_kb: $(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+		echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+		echo "iptables: $(iptables-nft --version) / $(iptables-legacy --version)"
+		echo "nft: $(nft --version)"
+		echo "ipvsadm: $(ipvsadm --version 2>&1 | head -1)"
+		echo "ksvc_srcversion: $(modinfo -F srcversion "$KO")"
+		echo "ksvcctl_git: ${BENCH_GIT:-?}"
+	} >"$OUT/sysinfo"
+	cat "$OUT/sysinfo" >&2
+}
+
+# --- the four (five) ways to program a node -----------------------------------
+# prog_M DIR / upd_M DIR a|b / del_M DIR / clean_M
+prog_ksvc() { "$K" apply -f "$1/ksvc.yaml"; }
+upd_ksvc() { "$K" apply -f "$1/ksvc-upd-$2.yaml"; }
+del_ksvc() { "$K" delete -f "$1/ksvc.yaml"; }
+prog1_ksvc() { "$B/ksvc-nl" program "$(($1 - 1))" 1 1000 && "$K" apply -f "$G/target.yaml"; }
+load_ksvc() { lsmod | grep -q '^ksvc ' || insmod "$KO"; }
+clean_ksvc() { rmmod ksvc; }
+
+prog_nft() { nft -f "$1/nft.nft"; }
+upd_nft() { nft -f "$1/nft-upd-$2.nft"; }
+del_nft() { nft -f "$1/nft-del.nft"; }
+load_nft() { :; }
+clean_nft() { nft delete table ip kube-proxy 2>/dev/null; true; }
+
+prog_ipvs() { ip -batch "$1/ipvs.ipbatch" && ipvsadm-restore <"$1/ipvs.restore"; }
+# ipvsadm-restore clears the table first: one ipvsadm call per change, as
+# kube-proxy makes one netlink call per change
+upd_ipvs() { local l; while read -r l; do [ -n "$l" ] && { ipvsadm $l || return 1; }; done <"$1/ipvs-upd-$2.restore"; }
+del_ipvs() { ipvsadm -C && ip link del kube-ipvs0; }
+load_ipvs() { :; }
+clean_ipvs() { ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true; }
+
+prog_iptnft() { iptables-nft-restore <"$1/ipt.restore"; }
+upd_iptnft() { iptables-nft-restore --noflush <"$1/ipt-upd-$2.restore"; }
+del_iptnft() { iptables-nft-restore <"$1/ipt-del.restore"; }
+load_iptnft() { :; }
+clean_iptnft() { nft delete table ip nat 2>/dev/null; true; }
+
+prog_iptleg() { iptables-legacy-restore <"$1/ipt.restore"; }
+upd_iptleg() { iptables-legacy-restore --noflush <"$1/ipt-upd-$2.restore"; }
+del_iptleg() { iptables-legacy-restore <"$1/ipt-del.restore"; }
+load_iptleg() { :; }
+clean_iptleg() { iptables-legacy -t nat -F; iptables-legacy -t nat -X; rmmod iptable_nat 2>/dev/null; true; }
+
+# --- data plane ------------------------------------------------------------------
+dp() {	# dp MODE N: TCP and UDP new-connection loops to the target service
+	local m=$1 n=$2 r line
+	for r in $(seq "$RUNS"); do
+		conntrack -F >/dev/null 2>&1
+		line=$(ip netns exec cli taskset -c 0 "$B/connbench" tcp "$VIP" 80 "$CONNS")
+		log "  dp $m N=$n tcp run $r: $line"
+		rec dp "$m" "$n" tcp "$r" "$line"
+		conntrack -F >/dev/null 2>&1
+		line=$(ip netns exec cli taskset -c 0 "$B/connbench" udp "$VIP" 80 "$CONNS")
+		log "  dp $m N=$n udp run $r: $line"
+		rec dp "$m" "$n" udp "$r" "$line"
+	done
+}
+
+skipped() { [[ $SKIP == *" $1:$2 "* ]]; }
+
+# control plane at N x 10 (RUNS times), memory at 10000, data plane at N
+cp_mode() {
+	local m=$1 n d r v m0 m1
+	for n in $CP_N; do
+		d=$G/n${n}e$E
+		if skipped "$m" "$n"; then
+			log "$m N=$n: skipped (BENCH_SKIP)"
+			rec skip "$m" "$n" cp
+			continue
+		fi
+		for r in $(seq "$RUNS"); do
+			[ "$r" = 1 ] && [ "$n" = 10000 ] && m0=$(kmem)
+			tm "prog_$m" "$d"
+			log "$m N=$n run $r: program ${LAST_MS} ms"
+			rec cp "$m" "$n" program "$r" "$LAST_MS"
+			[ "$LAST_MS" = FAIL ] && { "clean_$m"; "load_$m"; continue; }
+			if [ "$r" = 1 ] && [ "$n" = 10000 ]; then
+				m1=$(kmem)
+				rec mem "$m" "$n" "$E" "$m0" "$m1"
+				log "$m N=$n E=$E kmem ${m0} -> ${m1} kB"
+			fi
+			for v in a b; do
+				tm "upd_$m" "$d" "$v"
+				log "$m N=$n run $r: update($v) ${LAST_MS} ms"
+				rec cp "$m" "$n" update "$r$v" "$LAST_MS"
+			done
+			if [ "$r" = "$RUNS" ] && [[ " $DP_N " == *" $n "* ]]; then
+				dp "$m" "$n"
+			fi
+			tm "del_$m" "$d"
+			log "$m N=$n run $r: delete ${LAST_MS} ms"
+			rec cp "$m" "$n" delete "$r" "$LAST_MS"
+		done
+	done
+	# per-service memory: 10000 services x 1 endpoint
+	d=$G/n10000e1
+	if [ -d "$d" ] && ! skipped "$m" 10000; then
+		m0=$(kmem)
+		tm "prog_$m" "$d"
+		rec cp1 "$m" 10000 program 1 "$LAST_MS"
+		m1=$(kmem)
+		rec mem "$m" 10000 1 "$m0" "$m1"
+		log "$m N=10000 E=1: program ${LAST_MS} ms, kmem ${m0} -> ${m1} kB"
+		tm "del_$m" "$d"
+	fi
+	# data-plane-only sizes (1 endpoint per filler service)
+	for n in $DP_N; do
+		[[ " $CP_N " == *" $n "* ]] && continue
+		d=$G/n${n}e1
+		if skipped "$m" "$n"; then
+			log "$m N=$n: skipped (BENCH_SKIP)"
+			rec skip "$m" "$n" dp
+			continue
+		fi
+		if [ "$m" = ksvc ]; then
+			# ksvcctl apply sends 2 messages per service: program
+			# the fillers with ksvc-nl batches, the target with ksvcctl
+			tm prog1_ksvc "$n"
+		else
+			tm "prog_$m" "$d"
+		fi
+		log "$m N=$n E=1: program ${LAST_MS} ms"
+		rec cp1 "$m" "$n" program 1 "$LAST_MS"
+		if [ "$LAST_MS" != FAIL ]; then
+			for v in a b; do
+				tm "upd_$m" "$d" "$v"
+				rec cp1 "$m" "$n" update "1$v" "$LAST_MS"
+			done
+			dp "$m" "$n"
+			if [ "$m" = ksvc ]; then tm "$B/ksvc-nl" flush; else tm "del_$m" "$d"; fi
+			rec cp1 "$m" "$n" delete 1 "$LAST_MS"
+			log "$m N=$n E=1: delete ${LAST_MS} ms"
+		fi
+		"clean_$m"; "load_$m"
+	done
+}
+
+# ksvc's own netlink cost: raw KSVC_CMD_BATCH / BACKENDS_SET / FLUSH
+ksvc_raw() {
+	local n r out per
+	for n in $CP_N; do
+		for per in 0 1000; do
+			[ "$per" = 1000 ] && [ "$n" -le 1000 ] && continue
+			for r in $(seq "$RUNS"); do
+				out=$("$B/ksvc-nl" program "$n" $E $per 2>&1)
+				log "ksvc-nl N=$n per_msg=$per run $r: program $out"
+				rec raw ksvc "$n" "program_per$per" "$r" "$out"
+				out=$("$B/ksvc-nl" update "$n" $E $((n / 3)) a 2>&1)
+				rec raw ksvc "$n" update "${r}a" "$out"
+				out=$("$B/ksvc-nl" update "$n" $E $((n / 3)) b 2>&1)
+				rec raw ksvc "$n" update "${r}b" "$out"
+				log "ksvc-nl N=$n run $r: update $out"
+				out=$("$B/ksvc-nl" flush 2>&1)
+				rec raw ksvc "$n" flush "$r" "$out"
+				log "ksvc-nl N=$n run $r: flush $out"
+			done
+		done
+	done
+}
+
+# established flows: iperf3 through one service
+iperf_tput() {
+	local dst
+	local mode r line
+	for mode in direct iptnft ksvc ksvc_nostats; do
+		case $mode in
+		direct) dst=10.244.0.11 ;;
+		iptnft)
+			dst=10.110.0.20
+			iptables-nft -t nat -A PREROUTING -d $dst -p tcp --dport 5201 -j DNAT --to-destination 10.244.0.11:5201 ;;
+		ksvc)
+			dst=10.110.0.20
+			load_ksvc
+			echo 1 >/sys/module/ksvc/parameters/packet_stats
+			"$K" apply -f "$G/iperf.yaml" >/dev/null ;;
+		ksvc_nostats)
+			dst=10.110.0.20
+			echo 0 >/sys/module/ksvc/parameters/packet_stats ;;
+		esac
+		for r in $(seq "$RUNS"); do
+			conntrack -F >/dev/null 2>&1
+			line=$(ip netns exec cli iperf3 -c $dst -p 5201 -t 5 -J 2>>"$OUT/cmd.err" |
+				python3 -c 'import json,sys; j=json.load(sys.stdin); print("%.3f" % (j["end"]["sum_received"]["bits_per_second"]/1e9))' 2>>"$OUT/cmd.err")
+			log "iperf3 $mode run $r: ${line:-FAIL} Gbit/s"
+			rec tput "$mode" "$r" "${line:-FAIL}"
+		done
+		case $mode in
+		iptnft) clean_iptnft ;;
+		ksvc_nostats) echo 1 >/sys/module/ksvc/parameters/packet_stats
+			"$K" delete -f "$G/iperf.yaml" >/dev/null; clean_ksvc ;;
+		esac
+	done
+}
+
+# --- main ------------------------------------------------------------------------
+sysinfo
+setup
+log "setup done; modes: $MODES; cp: $CP_N; dp: $DP_N; runs: $RUNS; conns: $CONNS"
+for r in $(seq "$RUNS"); do	# no NAT, no rules: straight to a pod
+	conntrack -F >/dev/null 2>&1
+	line=$(ip netns exec cli taskset -c 0 "$B/connbench" tcp 10.244.0.11 8080 "$CONNS")
+	log "  dp direct tcp run $r: $line"
+	rec dp direct 0 tcp "$r" "$line"
+	line=$(ip netns exec cli taskset -c 0 "$B/connbench" udp 10.244.0.11 8080 "$CONNS")
+	log "  dp direct udp run $r: $line"
+	rec dp direct 0 udp "$r" "$line"
+done
+for m in $MODES; do
+	log "=== $m"
+	"load_$m"
+	cp_mode "$m"
+	if [ "$m" = ksvc ] && [ -z "${BENCH_NO_RAW:-}" ]; then
+		log "=== ksvc raw netlink"
+		ksvc_raw
+	fi
+	"clean_$m"
+done
+[ -z "${BENCH_NO_TPUT:-}" ] && iperf_tput
+log "done"
+echo 0 >"$OUT/complete"
