@@ -3,8 +3,10 @@
 #
 # Run ksvc's KUnit suites on UML.  The module's sources are copied into
 # net/ksvc/ of Debian's linux-source-6.1 (kept under the cache directory,
-# outside the repo) and built into a UML kernel by kunit.py.  The cache is
-# only a speed-up: with none, the first build takes a few minutes.
+# outside the repo) and built into a UML kernel by kunit.py, with KASAN,
+# lockdep, PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD (ksvc.kunitconfig).  The
+# cache is only a speed-up: with none, the first build takes about ten
+# minutes on two cores.
 #
 # Prints "kunit: N passed, N failed" last; exits non-zero on any failure.
 set -euo pipefail
@@ -12,7 +14,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KSVC_CACHE:-$HOME/.cache/ksvc}
 src=$cache/linux-source-6.1
-build=$cache/uml
+build=$cache/uml-debug
 tarball=/usr/src/linux-source-6.1.tar.xz
 
 mkdir -p "$cache" "$build"
@@ -54,7 +56,7 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	failed=1	# build failure or crash: never report a clean run
 fi
 # A lockdep, RCU or memory splat fails the run even when every case passed.
-splats=$(grep -aE 'BUG:|WARNING:|Oops|KASAN|suspicious RCU usage|kmemleak' \
+splats=$(grep -aE 'BUG:|WARNING:|Oops|KASAN:|suspicious RCU usage|unreferenced object' \
 	"$build/test.log" || true)
 if [ -n "$splats" ]; then
 	echo "kunit: kernel warnings during the run (see $build/test.log):"
