@@ -47,7 +47,8 @@ check-vm: all
 	tests/vm/run.sh
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 tools/ksvcctl/ksvcctl $(DESTDIR)$(PREFIX)/sbin/ksvcctl
 
 clean:
