@@ -18,9 +18,8 @@ static bool is_prime(u32 m)
 }
 
 /*
- * A prime of at least 100 entries per backend (about 1% imbalance).  The
- * size steps with powers of two so that it stays the same when a backend
- * comes or goes: a new size would remap every flow.
+ * A prime of at least 100 entries per backend (about 1% imbalance), in
+ * steps of powers of two.
  */
 u32 ksvc_maglev_size(u32 n)
 {
@@ -84,14 +83,26 @@ static bool use_maglev(u32 n, bool maglev)
 	return maglev && n && n < MAGLEV_EMPTY;
 }
 
-static size_t list_bytes(u32 n, bool maglev)
+/*
+ * A new table size remaps every flow, so a list keeps the size of the set
+ * it replaces while that still gives 100 to 400 entries per backend.
+ */
+static u32 maglev_size(u32 n, const struct ksvc_beset *prev, int list)
 {
-	return n * 2 * sizeof(u32) +
-	       (use_maglev(n, maglev) ? ksvc_maglev_size(n) * sizeof(u16) : 0);
+	u32 m = prev ? prev->sel[list].m : 0;
+
+	if (m >= 100 * n && m <= 400 * n)
+		return m;
+	return ksvc_maglev_size(n);
+}
+
+static size_t list_bytes(u32 n, bool maglev, u32 m)
+{
+	return n * 2 * sizeof(u32) + (use_maglev(n, maglev) ? m * sizeof(u16) : 0);
 }
 
 static void fill_list(struct ksvc_beset *bes, int list, const char *node,
-		      void **mem, bool maglev)
+		      void **mem, bool maglev, u32 m)
 {
 	struct ksvc_sel *s = &bes->sel[list];
 	bool weighted = false;
@@ -113,15 +124,20 @@ static void fill_list(struct ksvc_beset *bes, int list, const char *node,
 	if (!weighted)
 		s->cum = NULL;
 	if (use_maglev(s->n, maglev)) {
-		s->m = ksvc_maglev_size(s->n);
+		s->m = m;
 		s->maglev = *mem;
 		*mem = s->maglev + s->m;
 	}
 }
 
-/* Build the candidate lists of @bes for this node; Maglev tables if asked. */
-int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev)
+/*
+ * Build the candidate lists of @bes for this node, and Maglev tables if
+ * asked, sized like those of @prev, the set @bes replaces.
+ */
+int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
+		       const struct ksvc_beset *prev)
 {
+	u32 m[KSVC_SEL_N];
 	size_t bytes = 0;
 	void *mem;
 	u32 *next;
@@ -133,7 +149,8 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev)
 	for (l = 0; l < KSVC_SEL_N; l++) {
 		for (i = 0; i < bes->n; i++)
 			bes->sel[l].n += in_list(&bes->be[i], l, node);
-		bytes += list_bytes(bes->sel[l].n, maglev);
+		m[l] = maglev_size(bes->sel[l].n, prev, l);
+		bytes += list_bytes(bes->sel[l].n, maglev, m[l]);
 	}
 	mem = kvzalloc(bytes ?: 1, GFP_KERNEL_ACCOUNT);
 	next = maglev ? kcalloc(bes->n ?: 1, sizeof(*next), GFP_KERNEL) : NULL;
@@ -144,7 +161,7 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev)
 	}
 	bes->mem = mem;
 	for (l = 0; l < KSVC_SEL_N; l++) {
-		fill_list(bes, l, node, &mem, maglev);
+		fill_list(bes, l, node, &mem, maglev, m[l]);
 		if (bes->sel[l].maglev)
 			maglev_fill(&bes->sel[l], bes->be, next);
 	}

@@ -10,7 +10,8 @@
 
 #include "table.h"
 
-int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev);
+int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
+		       const struct ksvc_beset *prev);
 void ksvc_beset_unprepare(struct ksvc_beset *bes);
 const struct ksvc_backend *ksvc_select(const struct ksvc_beset *bes,
 				       bool local, u32 hash);

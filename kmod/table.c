@@ -271,7 +271,9 @@ int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 			p->keep_bes = false;
 		}
 		err = ksvc_beset_prepare(bes, node,
-					 svc->sched == KSVC_SCHED_MAGLEV);
+					 svc->sched == KSVC_SCHED_MAGLEV,
+					 op ? rcu_dereference_protected(op->bes,
+						lockdep_is_held(&kn->lock)) : NULL);
 		if (err)
 			return err;
 	}

@@ -20,7 +20,7 @@ struct spec {
 };
 
 static struct ksvc_beset *mkset(struct kunit *test, const struct spec *s,
-				int n, bool maglev)
+				int n, bool maglev, const struct ksvc_beset *prev)
 {
 	struct ksvc_beset *bes = ksvc_beset_alloc(n);
 	int i;
@@ -36,7 +36,7 @@ static struct ksvc_beset *mkset(struct kunit *test, const struct spec *s,
 			sizeof(bes->be[i].node));
 	}
 	KUNIT_ASSERT_EQ(test, ksvc_beset_sort(bes, NULL), 0);
-	KUNIT_ASSERT_EQ(test, ksvc_beset_prepare(bes, "node-1", maglev), 0);
+	KUNIT_ASSERT_EQ(test, ksvc_beset_prepare(bes, "node-1", maglev, prev), 0);
 	return bes;
 }
 
@@ -59,7 +59,7 @@ static void ksvc_select_test(struct kunit *test)
 	static const struct spec s[] = {
 		{ RDY | SRV }, { SRV | TRM }, { 0 }, { RDY | SRV, 1, "node-2" },
 	};
-	struct ksvc_beset *bes = mkset(test, s, 4, false);
+	struct ksvc_beset *bes = mkset(test, s, 4, false, NULL);
 	int hits[4] = {};
 
 	/* Ready ones only: 0 and 3, never the terminating or the not-ready. */
@@ -80,14 +80,14 @@ static void ksvc_select_fallback_test(struct kunit *test)
 	static const struct spec s[] = {
 		{ SRV | TRM }, { TRM }, { 0 },
 	};
-	struct ksvc_beset *bes = mkset(test, s, 3, false);
+	struct ksvc_beset *bes = mkset(test, s, 3, false, NULL);
 	int hits[3] = {};
 
 	tally(bes, false, 100, hits);
 	KUNIT_EXPECT_EQ(test, hits[0], 100);
 	ksvc_beset_free(bes);
 
-	bes = mkset(test, &s[1], 2, false);
+	bes = mkset(test, &s[1], 2, false, NULL);
 	KUNIT_EXPECT_NULL(test, ksvc_select(bes, false, 0));
 	ksvc_beset_free(bes);
 	KUNIT_EXPECT_NULL(test, ksvc_select(NULL, false, 0));
@@ -96,7 +96,7 @@ static void ksvc_select_fallback_test(struct kunit *test)
 static void ksvc_select_weight_test(struct kunit *test)
 {
 	static const struct spec s[] = { { RDY, 1 }, { RDY, 3 } };
-	struct ksvc_beset *bes = mkset(test, s, 2, false);
+	struct ksvc_beset *bes = mkset(test, s, 2, false, NULL);
 	int hits[2] = {};
 
 	tally(bes, false, 4000, hits);
@@ -117,38 +117,60 @@ static void ksvc_maglev_size_test(struct kunit *test)
 #define NBE	10
 #define FLOWS	20000
 
-/*
- * Maglev: flows spread evenly, the same flow always lands on the same
- * backend, and dropping one of ten moves only its own flows plus a few.
- */
-static void ksvc_select_maglev_test(struct kunit *test)
+/* Flows that were not on a removed backend but moved anyway. */
+static int moved(struct kunit *test, const struct ksvc_beset *a,
+		 const struct ksvc_beset *b, int *hits)
 {
-	struct spec s[NBE];
-	struct ksvc_beset *a, *b;
-	int hits[NBE] = {}, moved = 0, f, i;
-
-	for (i = 0; i < NBE; i++)
-		s[i] = (struct spec){ RDY };
-	a = mkset(test, s, NBE, true);
-	KUNIT_ASSERT_NOT_NULL(test, a->sel[KSVC_SEL_READY].maglev);
-	s[4].flags = 0;		/* backend 4 no longer ready */
-	b = mkset(test, s, NBE, true);
+	int f, n = 0;
 
 	for (f = 0; f < FLOWS; f++) {
 		u32 h = f * 2654435761U;
 		const struct ksvc_backend *x = ksvc_select(a, false, h);
 		const struct ksvc_backend *y = ksvc_select(b, false, h);
+		const struct ksvc_backend *xb;
 
 		KUNIT_ASSERT_PTR_EQ(test, x, ksvc_select(a, false, h));
-		hits[x - a->be]++;
-		KUNIT_EXPECT_NE(test, (int)(y - b->be), 4);
-		if (x - a->be != 4 && x - a->be != y - b->be)
-			moved++;
+		if (hits)
+			hits[x - a->be]++;
+		xb = ksvc_beset_find(b, x->family, &x->addr, x->port);
+		if (xb && ksvc_selectable(b, false, xb) &&
+		    !nf_inet_addr_cmp(&x->addr, &y->addr))
+			n++;
 	}
+	return n;
+}
+
+/*
+ * Maglev: flows spread evenly, the same flow always lands on the same
+ * backend, and losing one of N backends (not ready, or gone from the set)
+ * moves only its own flows plus a few.
+ */
+static void ksvc_select_maglev_test(struct kunit *test)
+{
+	struct spec s[NBE];
+	struct ksvc_beset *a, *b, *c;
+	int hits[NBE] = {}, i;
+
+	for (i = 0; i < NBE; i++)
+		s[i] = (struct spec){ RDY };
+	a = mkset(test, s, NBE, true, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a->sel[KSVC_SEL_READY].maglev);
+	s[4].flags = 0;			/* backend 4 no longer ready */
+	b = mkset(test, s, NBE, true, a);
+	c = mkset(test, s, NBE - 1, true, a);	/* the last one gone */
+	KUNIT_EXPECT_LT(test, moved(test, a, b, hits), FLOWS / 20);
+	KUNIT_EXPECT_LT(test, moved(test, a, c, NULL), FLOWS / 20);
 	for (i = 0; i < NBE; i++)	/* 2000 each, within 15% */
 		KUNIT_EXPECT_GT(test, hits[i], 1700);
-	/* Flows not on backend 4 that moved anyway: Maglev allows a few %. */
-	KUNIT_EXPECT_LT(test, moved, FLOWS / 20);
+	ksvc_beset_free(a);
+	ksvc_beset_free(b);
+	ksvc_beset_free(c);
+
+	/* Three backends down to two: the case small services meet. */
+	a = mkset(test, s, 3, true, NULL);
+	b = mkset(test, s, 2, true, a);
+	KUNIT_EXPECT_EQ(test, a->sel[KSVC_SEL_READY].m, b->sel[KSVC_SEL_READY].m);
+	KUNIT_EXPECT_LT(test, moved(test, a, b, NULL), FLOWS / 20);
 	ksvc_beset_free(a);
 	ksvc_beset_free(b);
 }
