@@ -39,16 +39,33 @@ log() { echo "[$(elapsed)] $*" | tee -a "$OUT/log" >&2; }
 elapsed() { printf '%5.0fs' "$(echo "$EPOCHREALTIME - $T_START" | bc)"; }
 rec() { local IFS=$'\t'; echo "$*" >>"$DATA"; }
 
-# tm CMD...: run CMD, print its wall time in ms (or FAIL), keep its stderr
+# tm CMD...: run CMD (a shell function or a command), set LAST_MS to its
+# wall time in ms (measured inside the subshell: fork cost excluded) or to
+# FAIL; killed after BENCH_CMD_TIMEOUT seconds (default 300)
 LAST_MS=
 tm() {
-	local a b rc
-	a=$EPOCHREALTIME
-	timeout "${BENCH_CMD_TIMEOUT:-300}" "$@" >>"$OUT/cmd.out" 2>>"$OUT/cmd.err"
-	rc=$?
-	b=$EPOCHREALTIME
+	local rc a b pid wd
+	rm -f "$OUT/.tm"
+	set -m	# the job gets its own process group, so the watchdog can kill it all
+	(
+		a=$EPOCHREALTIME
+		"$@" >>"$OUT/cmd.out" 2>>"$OUT/cmd.err"
+		echo "$? $a $EPOCHREALTIME" >"$OUT/.tm"
+	) &
+	pid=$!
+	set +m
+	( sleep "${BENCH_CMD_TIMEOUT:-300}"; kill -KILL -- -"$pid" 2>/dev/null ) &
+	wd=$!
+	wait "$pid"
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	if ! read -r rc a b <"$OUT/.tm" 2>/dev/null; then
+		echo "TIMEOUT(${BENCH_CMD_TIMEOUT:-300}s): $*" >>"$OUT/cmd.err"
+		LAST_MS=FAIL
+		return 1
+	fi
 	LAST_MS=$(echo "($b - $a) * 1000" | bc -l | xargs printf '%.3f')
-	if [ $rc -ne 0 ]; then
+	if [ "$rc" -ne 0 ]; then
 		echo "FAIL($rc): $*" >>"$OUT/cmd.err"
 		LAST_MS=FAIL
 		return 1
@@ -114,10 +131,10 @@ sysinfo() {
 		echo "vm_ncpu: $(nproc)"
 		echo "vm_mem_kb: $(awk '/MemTotal/ {print $2}' /proc/meminfo)"
 		echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-		echo "iptables: $(iptables-nft --version) / $(iptables-legacy --version)"
-		echo "nft: $(nft --version)"
+		echo "iptables: $(iptables-legacy --version 2>&1), iptables-nft $(iptables-nft --version 2>&1 | head -1)"
+		echo "nft: $(nft --version 2>&1)"
 		echo "ipvsadm: $(ipvsadm --version 2>&1 | head -1)"
-		echo "ksvc_srcversion: $(modinfo -F srcversion "$KO")"
+		echo "ksvc_srcversion: $(modinfo -F srcversion "$KO" 2>&1)"
 		echo "ksvcctl_git: ${BENCH_GIT:-?}"
 	} >"$OUT/sysinfo"
 	cat "$OUT/sysinfo" >&2

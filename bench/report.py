@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py RAWDIR RESULTSDIR: data.tsv + sysinfo from one VM run ->
+RESULTSDIR/results.md and RESULTSDIR/*.png (gnuplot)."""
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+MODES = ["ksvc", "nft", "ipvs", "iptnft", "iptleg"]
+LABEL = {"ksvc": "ksvc (ksvcctl apply)", "ksvc-nl": "ksvc raw netlink (ksvc-nl)",
+         "nft": "nftables (nft -f)", "ipvs": "IPVS (ip -batch + ipvsadm-restore)",
+         "iptnft": "iptables-nft-restore", "iptleg": "iptables-legacy-restore",
+         "direct": "no NAT (direct to pod)"}
+SHORT = {"ksvc": "ksvc", "nft": "nftables", "ipvs": "IPVS", "iptnft": "iptables-nft",
+         "iptleg": "iptables-legacy", "direct": "no NAT"}
+
+
+def kv(s):
+    return {k: v for k, v in re.findall(r"(\w+)=(\S+)", s)}
+
+
+def load(raw):
+    recs = []
+    with open(os.path.join(raw, "data.tsv")) as f:
+        for line in f:
+            recs.append(line.rstrip("\n").split("\t"))
+    info = {}
+    with open(os.path.join(raw, "sysinfo")) as f:
+        for line in f:
+            if ":" in line:
+                k, v = line.split(":", 1)
+                info[k.strip()] = v.strip()
+    return recs, info
+
+
+def stat(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    return (statistics.median(vals), min(vals), max(vals), len(vals))
+
+
+def fmt(st, unit="", prec=None):
+    if st is None:
+        return "–"
+    med, lo, hi, n = st
+
+    def f(x):
+        if prec is not None:
+            return "%.*f" % (prec, x)
+        if x >= 100:
+            return "%.0f" % x
+        if x >= 10:
+            return "%.1f" % x
+        return "%.2f" % x
+    if n == 1:
+        return "%s%s (1 run)" % (f(med), unit)
+    return "%s%s [%s–%s]" % (f(med), unit, f(lo), f(hi))
+
+
+def main():
+    raw, res = sys.argv[1], sys.argv[2]
+    recs, info = load(raw)
+    cp, dp, mem, tput, rawnl, skips, fails = {}, {}, {}, {}, {}, [], []
+    for r in recs:
+        t = r[0]
+        if t in ("cp", "cp1"):
+            _, m, n, op, run, ms = r
+            if ms == "FAIL":
+                fails.append("%s N=%s %s run %s" % (m, n, op, run))
+                continue
+            cp.setdefault((m, int(n), op), []).append(float(ms))
+        elif t == "raw":
+            _, m, n, op, run, out = r
+            d = kv(out)
+            if "ms" in d and "error" not in d:
+                rawnl.setdefault((int(n), op), []).append(float(d["ms"]))
+            else:
+                fails.append("ksvc-nl N=%s %s run %s: %s" % (n, op, run, out))
+                rawnl.setdefault((int(n), op + "_err"), []).append(out)
+        elif t == "dp":
+            _, m, n, proto, run, out = r
+            d = kv(out)
+            if d.get("n", "0") == "0" or "rate" not in d:
+                fails.append("dp %s N=%s %s run %s: %s" % (m, n, proto, run, out))
+                continue
+            dp.setdefault((m, int(n), proto), []).append(d)
+        elif t == "mem":
+            _, m, n, e, m0, m1 = r
+            mem[(m, int(n), int(e))] = (int(m1) - int(m0)) * 1024
+        elif t == "tput":
+            _, m, run, g = r
+            if g != "FAIL":
+                tput.setdefault(m, []).append(float(g))
+        elif t == "skip":
+            skips.append("%s N=%s (%s)" % (r[1], r[2], r[3]))
+
+    def cps(m, n, op):
+        return stat(cp.get((m, n, op)))
+
+    def dps(m, n, proto, key):
+        return stat([float(d[key]) for d in dp.get((m, n, proto), [])])
+
+    cp_n = sorted({n for (m, n, op) in cp if op == "program" and len(cp[(m, n, op)]) > 1} | {1})
+    dp_n = sorted({n for (m, n, p) in dp if m != "direct"})
+    o = []
+    o.append("# ksvc vs kube-proxy's iptables, nftables and IPVS modes\n")
+    o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
+             "Only the ratios between columns mean something; they were measured side by side "
+             "in the same VM boot (`make bench`, see [../README.md](../README.md)).\n")
+    o.append("| | |\n|---|---|")
+    for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "host_cpu", "host_ncpu",
+              "host_kernel", "qemu", "iptables", "ipvsadm", "ksvcctl_git", "vm_run_rc"):
+        if k in info:
+            o.append("| %s | %s |" % (k, info[k].replace("|", "/")))
+    o.append("")
+    o.append("Cells: median [min–max] over the runs (3 unless marked). "
+             "Services have 10 endpoints each unless marked E=1.\n")
+
+    # --- control plane
+    o.append("## 1. Control plane (ms, TCG, not hardware)\n")
+    o.append("Program N services × 10 endpoints from nothing; update = change one service's "
+             "endpoints (one endpoint replaced) with N present, 2 per run; delete = remove all.\n")
+    hdr = "| mode | " + " | ".join("program N=%d" % n for n in cp_n) + \
+          " | " + " | ".join("update N=%d" % n for n in cp_n) + \
+          " | " + " | ".join("delete N=%d" % n for n in cp_n) + " |"
+    o.append(hdr)
+    o.append("|" + "---|" * (1 + 3 * len(cp_n)))
+    for m in MODES:
+        row = [fmt(cps(m, n, "program")) for n in cp_n] + [fmt(cps(m, n, "update")) for n in cp_n] + \
+              [fmt(cps(m, n, "delete")) for n in cp_n]
+        o.append("| %s | %s |" % (LABEL[m], " | ".join(row)))
+    if rawnl:
+        row = []
+        for n in cp_n:
+            a, b = stat(rawnl.get((n, "program_per0"))), stat(rawnl.get((n, "program_per1000")))
+            cell = fmt(a) if a else ("fails: %s" % rawnl[(n, "program_per0_err")][0]
+                                     if (n, "program_per0_err") in rawnl else "–")
+            if b:
+                cell += "; 1000/msg: " + fmt(b)
+            row.append(cell)
+        row += [fmt(stat(rawnl.get((n, "update")))) for n in cp_n]
+        row += [fmt(stat(rawnl.get((n, "flush")))) + " (FLUSH)" for n in cp_n]
+        o.append("| %s | %s |" % (LABEL["ksvc-nl"], " | ".join(row)))
+    o.append("")
+    # extra sizes
+    extra = sorted({(m, n) for (m, n, op) in cp if n not in cp_n})
+    if extra:
+        o.append("Data-plane-only sizes (E=1 filler services, 1 run; ksvc fillers programmed with "
+                 "ksvc-nl batches of 1000 + the target with ksvcctl):\n")
+        o.append("| mode | N | program | update | delete |\n|---|---|---|---|---|")
+        for m, n in extra:
+            o.append("| %s | %d | %s | %s | %s |" % (SHORT[m], n, fmt(cps(m, n, "program")),
+                                                     fmt(cps(m, n, "update")), fmt(cps(m, n, "delete"))))
+        o.append("")
+
+    # --- data plane
+    o.append("## 2. Data plane: new connections to a ClusterIP (TCG, not hardware)\n")
+    o.append("One client in netns `cli` → node (init netns, forwarding) → 3 pods on routed /32 veths "
+             "(no bridge, so no br_netfilter). Sequential connect+request+reply+close (TCP) or "
+             "fresh-socket request/reply (UDP), 1 at a time, client and servers pinned to vCPU 0; "
+             "conntrack flushed before each run. Target service in the middle of KUBE-SERVICES.\n")
+    for proto in ("tcp", "udp"):
+        o.append("### %s: connections/s; p50 / p99 latency (µs)\n" % proto.upper())
+        o.append("| mode | " + " | ".join("N=%d" % n for n in dp_n) + " |")
+        o.append("|" + "---|" * (1 + len(dp_n)))
+        d0 = dps("direct", 0, proto, "rate")
+        if d0:
+            o.append("| %s | %s |" % (LABEL["direct"], " | ".join(
+                [fmt(d0, prec=0) + "; %.0f / %.0f" % (dps("direct", 0, proto, "p50_us")[0],
+                                                       dps("direct", 0, proto, "p99_us")[0])] +
+                [""] * (len(dp_n) - 1))))
+        for m in MODES:
+            row = []
+            for n in dp_n:
+                r = dps(m, n, proto, "rate")
+                if r is None:
+                    row.append("–")
+                    continue
+                row.append(fmt(r, prec=0) + "; %.0f / %.0f" % (dps(m, n, proto, "p50_us")[0],
+                                                               dps(m, n, proto, "p99_us")[0]))
+            o.append("| %s | %s |" % (SHORT[m], " | ".join(row)))
+        o.append("")
+        o.append("ksvc's TCP/UDP rate relative to each other mode at the same N (median/median):\n")
+        o.append("| vs | " + " | ".join("N=%d" % n for n in dp_n) + " |")
+        o.append("|" + "---|" * (1 + len(dp_n)))
+        for m in MODES[1:]:
+            row = []
+            for n in dp_n:
+                a, b = dps("ksvc", n, proto, "rate"), dps(m, n, proto, "rate")
+                row.append("%.2f×" % (a[0] / b[0]) if a and b else "–")
+            o.append("| %s | %s |" % (SHORT[m], " | ".join(row)))
+        o.append("")
+
+    # --- established
+    o.append("## 3. Established flows: iperf3 TCP through one service (Gbit/s, TCG, not hardware)\n")
+    o.append("| path | Gbit/s |\n|---|---|")
+    for m, l in (("direct", "no NAT (pod IP)"), ("iptnft", "iptables-nft DNAT rule"),
+                 ("ksvc", "ksvc, packet_stats=1 (default)"), ("ksvc_nostats", "ksvc, packet_stats=0")):
+        o.append("| %s | %s |" % (l, fmt(stat(tput.get(m)))))
+    o.append("")
+
+    # --- memory
+    o.append("## 4. Kernel memory (Slab + Percpu + VmallocUsed deltas)\n")
+    o.append("Δ of /proc/meminfo Slab+Percpu+VmallocUsed around programming 10000 services × 10 "
+             "endpoints and × 1 endpoint (caches dropped, 2 s for RCU). per backend = "
+             "(Δ10 − Δ1) / 90000; per service = Δ1/10000 − per backend. One measurement each: "
+             "noise is some 100 kB, i.e. ~10 B/service.\n")
+    o.append("| mode | Δ 10000×10 | Δ 10000×1 | per backend | per service |\n|---|---|---|---|---|")
+    memres = {}
+    for m in MODES:
+        a, b = mem.get((m, 10000, 10)), mem.get((m, 10000, 1))
+        if a is None and b is None:
+            continue
+        pb = ps = None
+        if a is not None and b is not None:
+            pb = (a - b) / 90000
+            ps = b / 10000 - pb
+            memres[m] = (pb, ps)
+        o.append("| %s | %s | %s | %s | %s |" % (
+            SHORT[m], "%.1f MB" % (a / 1e6) if a is not None else "–",
+            "%.1f MB" % (b / 1e6) if b is not None else "–",
+            "%.0f B" % pb if pb is not None else "–", "%.0f B" % ps if ps is not None else "–"))
+    o.append("")
+
+    # --- lookup cost from outside
+    o.append("## 5. Lookup cost, from outside\n")
+    o.append("No debug module was written (time); the per-connection cost is instead compared "
+             "across N: Δ mean TCP latency between N=1 and the largest N, per service present "
+             "(TCG, not hardware; noise of the means is tens of µs).\n")
+    o.append("| mode | mean µs N=1 | mean µs at largest N | Δ µs | ns per service present |\n|---|---|---|---|---|")
+    for m in MODES:
+        ns = [n for n in dp_n if dps(m, n, "tcp", "mean_us")]
+        if len(ns) < 2:
+            continue
+        a, b = dps(m, ns[0], "tcp", "mean_us")[0], dps(m, ns[-1], "tcp", "mean_us")[0]
+        o.append("| %s | %.0f | %.0f (N=%d) | %+.0f | %.2f |" % (SHORT[m], a, b, ns[-1], b - a,
+                                                                 (b - a) * 1000 / (ns[-1] - ns[0])))
+    o.append("")
+
+    # --- targets
+    o.append("## Targets\n")
+    o.append("| target | result | met? |\n|---|---|---|")
+
+    def rate(m, n, p="tcp"):
+        s = dps(m, n, p, "rate")
+        return s[0] if s else None
+    big = max([n for n in dp_n if rate("ksvc", n)] or [0])
+    r1, rb = rate("ksvc", 1), rate("ksvc", big)
+    if r1 and rb:
+        o.append("| new-connection cost at %d services within 10%% of 1 service | TCP %.0f vs %.0f conn/s (%+.1f%%); UDP %s | %s |" % (
+            big, rb, r1, (rb / r1 - 1) * 100,
+            "%+.1f%%" % ((rate("ksvc", big, "udp") / rate("ksvc", 1, "udp") - 1) * 100) if rate("ksvc", big, "udp") and rate("ksvc", 1, "udp") else "–",
+            "met" if rb >= 0.9 * r1 else "not met") + (" (100000 not reached)" if big < 100000 else ""))
+    for n, fac, what in ((1, 1, "≥ iptables at 1 service"), (10000, 5, "≥ 5× iptables at 10000")):
+        k, i = rate("ksvc", n), rate("iptnft", n)
+        il = rate("iptleg", n)
+        if k and i:
+            o.append("| %s | ksvc %.0f, iptables-nft %.0f (%.2f×), iptables-legacy %s conn/s | %s |" % (
+                what, k, i, k / i, "%.0f (%.2f×)" % (il, k / il) if il else "–",
+                "met" if k >= fac * i else "not met"))
+    worst = []
+    for m in ("nft", "ipvs"):
+        for n in dp_n:
+            for p in ("tcp", "udp"):
+                k, x = rate("ksvc", n, p), rate(m, n, p)
+                if k and x:
+                    worst.append((k / x, m, n, p))
+    if worst:
+        w = min(worst)
+        o.append("| ≥ nftables and IPVS at every N | lowest ksvc/other ratio %.2f× (%s, N=%d, %s); %d of %d cells ≥ 1 | %s |" % (
+            w[0], SHORT[w[1]], w[2], w[3].upper(), sum(1 for x in worst if x[0] >= 1), len(worst),
+            "met" if w[0] >= 1 else "not met (within noise?)" if w[0] >= 0.95 else "not met"))
+    k = cps("ksvc", 10000, "program")
+    if k:
+        parts, ok = [], True
+        for m, fac in (("iptnft", 50), ("iptleg", 50), ("nft", 1), ("ipvs", 1)):
+            x = cps(m, 10000, "program")
+            if x:
+                parts.append("%s %.0f ms (%.1f×)" % (SHORT[m], x[0], x[0] / k[0]))
+                ok = ok and x[0] >= fac * k[0]
+        o.append("| programming 10000×10 ≥ 50× faster than iptables-restore, faster than nft -f and ipvsadm-restore | ksvcctl %.0f ms; %s | %s |" % (
+            k[0], ", ".join(parts), "met" if ok else "not met"))
+    u = cps("ksvc", 10000, "update")
+    ur = stat(rawnl.get((10000, "update")))
+    if u:
+        o.append("| one-service update with 10000 present < 5 ms | ksvcctl apply %.1f ms (process start + YAML + netlink)%s | %s |" % (
+            u[0], "; kernel round trip (ksvc-nl BACKENDS_SET) %.2f ms" % ur[0] if ur else "",
+            "met" if u[0] < 5 else ("met for the kernel part only" if ur and ur[0] < 5 else "not met")))
+    if "ksvc" in memres:
+        pb, ps = memres["ksvc"]
+        o.append("| ≤ 256 B per backend, ≤ 512 B per service port | %.0f B per backend, %.0f B per service (1 port) | %s |" % (
+            pb, ps, "met" if pb <= 256 and ps <= 512 else "not met"))
+    o.append("")
+    if skips or fails:
+        o.append("## Not measured / failed\n")
+        for s in skips:
+            o.append("- skipped: %s" % s)
+        for f in fails:
+            o.append("- failed: %s" % f)
+        o.append("")
+    o.append("## Plots\n")
+    o.append("![program](program.png) ![update](update.png)\n")
+    o.append("![tcp](dp_tcp.png) ![udp](dp_udp.png)\n")
+    with open(os.path.join(res, "results.md"), "w") as f:
+        f.write("\n".join(o))
+
+    # --- plots
+    dd = os.path.join(raw, "plot")
+    os.makedirs(dd, exist_ok=True)
+    series = []
+    for m in MODES:
+        with open(os.path.join(dd, "cp_%s.dat" % m), "w") as f:
+            for n in cp_n:
+                for op in ("program", "update"):
+                    pass
+                p, u = cps(m, n, "program"), cps(m, n, "update")
+                f.write("%d %s %s %s %s %s %s\n" % (
+                    max(n, 1), *(["%g" % x for x in p[:3]] if p else ["?"] * 3),
+                    *(["%g" % x for x in u[:3]] if u else ["?"] * 3)))
+        for proto in ("tcp", "udp"):
+            with open(os.path.join(dd, "dp_%s_%s.dat" % (m, proto)), "w") as f:
+                for n in dp_n:
+                    r = dps(m, n, proto, "rate")
+                    if r:
+                        f.write("%d %g %g %g\n" % (n, r[0], r[1], r[2]))
+    gp = []
+    gp.append('set terminal pngcairo size 760,480 noenhanced' if has_cairo() else 'set terminal png size 760,480')
+    gp.append('set logscale x; set grid; set key top left; set datafile missing "?"')
+    gp.append('set output "%s/program.png"' % res)
+    gp.append('set title "Program N services x 10 endpoints (TCG, not hardware)"')
+    gp.append('set xlabel "services"; set ylabel "ms (median, min-max)"; set logscale y')
+    gp.append("plot " + ", ".join('"%s/cp_%s.dat" u 1:2:3:4 w yerrorlines t "%s"' % (dd, m, SHORT[m]) for m in MODES))
+    gp.append('set output "%s/update.png"' % res)
+    gp.append('set title "Change one service\'s endpoints with N present (TCG, not hardware)"')
+    gp.append("plot " + ", ".join('"%s/cp_%s.dat" u 1:5:6:7 w yerrorlines t "%s"' % (dd, m, SHORT[m]) for m in MODES))
+    gp.append("unset logscale y; set yrange [0:*]; set key bottom left")
+    for proto in ("tcp", "udp"):
+        gp.append('set output "%s/dp_%s.png"' % (res, proto))
+        gp.append('set title "New %s connections/s to a ClusterIP vs services present (TCG, not hardware)"' % proto.upper())
+        gp.append('set ylabel "connections/s (median, min-max)"')
+        gp.append("plot " + ", ".join('"%s/dp_%s_%s.dat" u 1:2:3:4 w yerrorlines t "%s"' % (dd, m, proto, SHORT[m]) for m in MODES))
+    with open(os.path.join(dd, "plots.gp"), "w") as f:
+        f.write("\n".join(gp) + "\n")
+    subprocess.run(["gnuplot", os.path.join(dd, "plots.gp")], check=False)
+
+
+def has_cairo():
+    try:
+        out = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True)
+        return "pngcairo" in out.stdout + out.stderr
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
