@@ -188,6 +188,28 @@ static int stage_all(struct ksvc_net *kn, struct genl_info *info,
 	return 0;
 }
 
+/* The reply: one KSVC_A_RESULT per service of the request. */
+static size_t results_size(struct genl_info *info)
+{
+	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
+	const struct nlattr *a;
+	size_t n = NLMSG_GOODSIZE;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != KSVC_A_SERVICE ||
+		    nla_parse_nested(tb, KSVC_SVC_A_MAX, a, ksvc_svc_policy, NULL))
+			continue;
+		n += nla_total_size(0) + nla_total_size(sizeof(u8)) +
+		     nla_total_size(tb[KSVC_SVC_A_NAMESPACE] ?
+				    nla_len(tb[KSVC_SVC_A_NAMESPACE]) : 0) +
+		     nla_total_size(tb[KSVC_SVC_A_NAME] ?
+				    nla_len(tb[KSVC_SVC_A_NAME]) : 0);
+	}
+	return n;
+}
+
 static u32 batch_flags(struct genl_info *info)
 {
 	const struct nlattr *f = info->attrs[KSVC_A_BATCH_FLAGS];
@@ -208,9 +230,7 @@ int ksvc_nl_batch(struct sk_buff *skb, struct genl_info *info)
 				    "unknown batch flags");
 		return -EOPNOTSUPP;
 	}
-	/* A result is at most about 160 bytes; a service nest is larger. */
-	msg = genlmsg_new(genlmsg_len(info->genlhdr) + NLMSG_GOODSIZE,
-			  GFP_KERNEL);
+	msg = genlmsg_new(results_size(info), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
