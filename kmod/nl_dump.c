@@ -176,7 +176,7 @@ static size_t svc_size(struct ksvc_net *kn, const struct ksvc_svc *svc)
 		const struct ksvc_beset *bes = rcu_dereference_protected(
 			svc->ports[i].bes, lockdep_is_held(&kn->lock));
 
-		n += 256 + (bes ? bes->n : 0) * (96 + KSVC_NAME_MAX);
+		n += 256 + (bes ? bes->n : 0) * (128 + KSVC_NAME_MAX);
 	}
 	return n;
 }
