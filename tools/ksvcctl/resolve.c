@@ -17,6 +17,7 @@
 #include <linux/ksvc.h>
 
 #include "model_util.h"
+#include "dupindex.h"
 #include "resolve.h"
 
 /*
@@ -82,17 +83,26 @@ static const struct m_ep_port *slice_port(const struct m_slice *sl,
 	return NULL;
 }
 
-static bool from_slices(const struct model *m, const struct m_service *s,
-			const struct m_port *p, struct m_port_backends *pb)
+/* Slices are found by (namespace, service) in a sorted index. */
+static void slice_key(const void *ctx, size_t i, struct dkey *k)
 {
+	const struct m_slice *sl = &((const struct model *)ctx)->slices[i];
+
+	*k = (struct dkey){ sl->ns, sl->service, 0 };
+}
+
+static bool from_slices(const struct model *m, const size_t *sorted,
+			const struct m_service *s, const struct m_port *p,
+			struct m_port_backends *pb)
+{
+	struct dkey want = { s->ns, s->name, 0 };
+	size_t n, first = dup_range(sorted, m->n_slices, slice_key, m, &want, &n);
 	bool known = false;
 
-	for (size_t i = 0; i < m->n_slices; i++) {
-		const struct m_slice *sl = &m->slices[i];
+	for (size_t x = first; x < first + n; x++) {
+		const struct m_slice *sl = &m->slices[sorted[x]];
 		const struct m_ep_port *sp;
 
-		if (strcmp(sl->ns, s->ns) || strcmp(sl->service, s->name))
-			continue;
 		known = true;
 		sp = slice_port(sl, p);
 		if (!sp)
@@ -189,7 +199,11 @@ static void free_backends(struct m_service *s)
 
 int resolve_model(struct model *m, struct diag *d)
 {
+	size_t *sorted = dup_sorted(m->n_slices, slice_key, m);
+
 	(void)d;
+	if (!sorted)
+		m_oom();
 	for (size_t i = 0; i < m->n_svcs; i++) {
 		struct m_service *s = &m->svcs[i];
 
@@ -200,10 +214,11 @@ int resolve_model(struct model *m, struct diag *d)
 		for (size_t j = 0; j < s->n_ports; j++) {
 			struct m_port_backends *pb = &s->backends[j];
 
-			pb->known = from_slices(m, s, &s->ports[j], pb);
+			pb->known = from_slices(m, sorted, s, &s->ports[j], pb);
 			if (!pb->known)
 				pb->known = from_pods(m, s, &s->ports[j], pb);
 		}
 	}
+	free(sorted);
 	return 0;
 }

@@ -10,12 +10,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/ksvc.h>
 
 #include "diag.h"
+#include "dupindex.h"
 #include "model.h"
 #include "validate.h"
 
@@ -171,12 +173,6 @@ static void check_ns(struct diag *d, const char *ns, const struct loc *l,
 	if (why)
 		diag_error(d, at(l, obj), "metadata.namespace: Invalid value: %s: %s",
 			   q(b, ns), why);
-}
-
-static bool same_name(const char *ns1, const char *n1, const char *ns2,
-		      const char *n2)
-{
-	return n1 && n2 && !strcmp(ns1, ns2) && !strcmp(n1, n2);
 }
 
 static void dup_object(struct diag *d, const char *kind, const char *ns,
@@ -366,19 +362,16 @@ static void check_svc_spec(struct diag *d, const struct m_service *s)
 		diag_error(d, &s->affinity_cfg_loc, "spec.sessionAffinityConfig: Forbidden: must not be set when sessionAffinity is None");
 }
 
-static void check_service(const struct model *m, size_t k, struct diag *d,
-			  int np_min, int np_max)
+static void check_service(const struct model *m, size_t k, size_t first,
+			  struct diag *d, int np_min, int np_max)
 {
 	const struct m_service *s = &m->svcs[k];
 
 	check_name(d, s->name, &s->name_loc, &s->loc, check_dns1035_label);
 	check_ns(d, s->ns, &s->ns_loc, &s->loc);
-	for (size_t j = 0; j < k; j++)
-		if (same_name(s->ns, s->name, m->svcs[j].ns, m->svcs[j].name)) {
-			dup_object(d, "Service", s->ns, s->name,
-				   at(&s->name_loc, &s->loc), &m->svcs[j].loc);
-			break;
-		}
+	if (first != k)
+		dup_object(d, "Service", s->ns, s->name,
+			   at(&s->name_loc, &s->loc), &m->svcs[first].loc);
 	check_svc_spec(d, s);
 	for (size_t i = 0; i < s->n_ports && !diag_full(d); i++)
 		check_svc_port(d, s, i, np_min, np_max);
@@ -439,7 +432,8 @@ static void check_slice_ports(struct diag *d, const struct m_slice *sl,
 	}
 }
 
-static void check_slice(const struct model *m, size_t k, struct diag *d)
+static void check_slice(const struct model *m, size_t k, size_t first,
+			struct diag *d)
 {
 	const struct m_slice *sl = &m->slices[k];
 	bool from_endpoints = sl->family == 0;
@@ -452,16 +446,10 @@ static void check_slice(const struct model *m, size_t k, struct diag *d)
 		check_name(d, sl->name, &sl->name_loc, &sl->loc,
 			   check_dns1123_subdomain);
 		check_ns(d, sl->ns, &sl->ns_loc, &sl->loc);
-		for (size_t j = 0; j < k; j++) {
-			const struct m_slice *o = &m->slices[j];
-
-			if ((o->family == 0) == from_endpoints &&
-			    same_name(sl->ns, sl->name, o->ns, o->name)) {
-				dup_object(d, kind, sl->ns, sl->name,
-					   at(&sl->name_loc, &sl->loc), &o->loc);
-				break;
-			}
-		}
+		if (first != k)
+			dup_object(d, kind, sl->ns, sl->name,
+				   at(&sl->name_loc, &sl->loc),
+				   &m->slices[first].loc);
 	}
 	if (from_endpoints)
 		snprintf(prefix, sizeof(prefix), "subsets[%zu].", sub);
@@ -477,31 +465,65 @@ static void check_slice(const struct model *m, size_t k, struct diag *d)
 	}
 }
 
-static void check_pod(const struct model *m, size_t k, struct diag *d)
+static void check_pod(const struct model *m, size_t k, size_t first,
+		      struct diag *d)
 {
 	const struct m_pod *p = &m->pods[k];
 
 	check_name(d, p->name, &p->name_loc, &p->loc, check_dns1123_subdomain);
 	check_ns(d, p->ns, &p->ns_loc, &p->loc);
-	for (size_t j = 0; j < k; j++)
-		if (same_name(p->ns, p->name, m->pods[j].ns, m->pods[j].name)) {
-			dup_object(d, "Pod", p->ns, p->name,
-				   at(&p->name_loc, &p->loc), &m->pods[j].loc);
-			break;
-		}
+	if (first != k)
+		dup_object(d, "Pod", p->ns, p->name,
+			   at(&p->name_loc, &p->loc), &m->pods[first].loc);
 	check_node_name(d, p->node_name, &p->loc, "spec.nodeName");
+}
+
+static void svc_key(const void *ctx, size_t i, struct dkey *k)
+{
+	const struct m_service *s = &((const struct model *)ctx)->svcs[i];
+
+	*k = (struct dkey){ s->ns, s->name, 0 };
+}
+
+/* Endpoints subsets after an object's first are not objects of their own. */
+static void slice_key(const void *ctx, size_t i, struct dkey *k)
+{
+	const struct model *m = ctx;
+	const struct m_slice *sl = &m->slices[i];
+	bool ep = sl->family == 0;
+
+	*k = (struct dkey){ sl->ns, ep && subset_index(m, i) ? NULL : sl->name,
+			    ep };
+}
+
+static void pod_key(const void *ctx, size_t i, struct dkey *k)
+{
+	const struct m_pod *p = &((const struct model *)ctx)->pods[i];
+
+	*k = (struct dkey){ p->ns, p->name, 0 };
 }
 
 int validate_model(const struct model *m, struct diag *d, int np_min,
 		   int np_max)
 {
+	size_t *fs = dup_first(m->n_svcs, svc_key, m);
+	size_t *fe = dup_first(m->n_slices, slice_key, m);
+	size_t *fp = dup_first(m->n_pods, pod_key, m);
 	int e0 = d->errors;
 
+	if (!fs || !fe || !fp) {
+		diag_error(d, NULL, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < m->n_svcs && !diag_full(d); i++)
-		check_service(m, i, d, np_min, np_max);
+		check_service(m, i, fs[i], d, np_min, np_max);
 	for (size_t i = 0; i < m->n_slices && !diag_full(d); i++)
-		check_slice(m, i, d);
+		check_slice(m, i, fe[i], d);
 	for (size_t i = 0; i < m->n_pods && !diag_full(d); i++)
-		check_pod(m, i, d);
+		check_pod(m, i, fp[i], d);
+out:
+	free(fs);
+	free(fe);
+	free(fp);
 	return d->errors > e0 ? -1 : 0;
 }
