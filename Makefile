@@ -46,6 +46,12 @@ check-unit: tool
 check-vm: all
 	tests/vm/run.sh
 
+# Long forms of the VM reliability tests (KSVC_STRESS=1: minutes each):
+# updates under load, module lifecycle, limits and fuzz.
+stress: all
+	KSVC_STRESS=1 VM_TIMEOUT=$${VM_TIMEOUT:-2400} tests/vm/run.sh t_update_load t_lifecycle t_limits
+.PHONY: stress
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
