@@ -2,7 +2,8 @@
 /*
  * ksvcctl config: "config set" option parsing, the CONFIG_SET message it
  * encodes (only the attributes given; an empty NODE_ADDRS nest for
- * "all"), and decoding/printing a CONFIG_GET reply.  No kernel needed.
+ * "all"; service CIDRs with their prefix), and decoding/printing a
+ * CONFIG_GET reply.  No kernel needed.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -219,6 +220,105 @@ static void test_parse_usage_errors(void **state)
 	assert_non_null(strstr(last_error, "unexpected argument \"extra\""));
 }
 
+static void test_parse_cidrs(void **state)
+{
+	struct ksvc_cfg_change c;
+	uint8_t want[16];
+
+	(void)state;
+	assert_int_equal(parse(&c, "--service-cidrs", "10.96.0.0/12,fd00:96::/108",
+			       NULL), -1);
+	assert_true(c.has_cidrs);
+	assert_false(c.has_node_name || c.has_range || c.has_addrs || c.has_flags);
+	assert_int_equal(c.n_cidrs, 2);
+	assert_int_equal(c.cidrs[0].family, AF_INET);
+	assert_int_equal(c.cidrs[0].len, 12);
+	inet_pton(AF_INET, "10.96.0.0", want);
+	assert_memory_equal(c.cidrs[0].a, want, 4);
+	assert_int_equal(c.cidrs[1].family, AF_INET6);
+	assert_int_equal(c.cidrs[1].len, 108);
+	inet_pton(AF_INET6, "fd00:96::", want);
+	assert_memory_equal(c.cidrs[1].a, want, 16);
+	/* one family only; either order; the last option given wins */
+	assert_int_equal(parse(&c, "--service-cidrs=fd00:96::/108",
+			       "--service-cidrs=10.100.0.0/16", NULL), -1);
+	assert_int_equal(c.n_cidrs, 1);
+	assert_int_equal(c.cidrs[0].family, AF_INET);
+	assert_int_equal(c.cidrs[0].len, 16);
+	assert_int_equal(parse(&c, "--service-cidrs=fd00::/64,10.0.0.0/8", NULL), -1);
+	assert_int_equal(c.cidrs[0].family, AF_INET6);
+	assert_int_equal(c.cidrs[1].family, AF_INET);
+}
+
+static void test_parse_cidrs_limits(void **state)
+{
+	static const char *const good[] = {
+		"10.0.0.0/8", "10.0.0.4/30", "192.168.0.0/16", "10.96.16.0/20",
+		"fd00::/64", "fd00::4/126", "fd00:96::/108", "fd00:0:0:1::/64",
+	};
+	struct ksvc_cfg_change c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse(&c, "--service-cidrs", good[i], NULL), -1);
+		assert_int_equal(c.n_cidrs, 1);
+	}
+}
+
+static void test_parse_cidrs_bad(void **state)
+{
+	static const struct {
+		const char *arg, *msg;
+	} bad[] = {
+		{ "", "want CIDR[,CIDR]" },
+		{ "10.96.0.0/12,", "want CIDR[,CIDR]" },
+		{ ",10.96.0.0/12", "want CIDR[,CIDR]" },
+		{ "10.96.0.0", "want ADDRESS/PREFIX-LENGTH" },
+		{ "10.96.0.0/", "want ADDRESS/PREFIX-LENGTH" },
+		{ "10.96.0.0/+12", "want ADDRESS/PREFIX-LENGTH" },
+		{ "10.96.0.0/12/1", "want ADDRESS/PREFIX-LENGTH" },
+		{ "10.96.0.0/0012", "want ADDRESS/PREFIX-LENGTH" },
+		{ "10.96.0.0/ 12", "want ADDRESS/PREFIX-LENGTH" },
+		{ "/12", "not an IP address" },
+		{ "10.96.0/12", "not an IP address" },
+		{ "svc/12", "not an IP address" },
+		{ "10.0.0.0/7", "/8 to /30" },
+		{ "10.0.0.0/31", "/8 to /30" },
+		{ "10.0.0.0/32", "/8 to /30" },
+		{ "0.0.0.0/0", "/8 to /30" },
+		{ "fd00::/63", "/64 to /126" },
+		{ "fd00::/127", "/64 to /126" },
+		{ "fd00::/128", "/64 to /126" },
+		{ "10.96.0.1/12", "host bits are set" },
+		{ "10.97.0.0/12", "host bits are set" },
+		{ "10.0.0.2/30", "host bits are set" },
+		{ "fd00::1/108", "host bits are set" },
+		{ "fd00::8/126", NULL },	/* fine: 8 is on a /126 boundary */
+		{ "fd00::2/126", "host bits are set" },
+		{ "fd00:0:0:1::/48", "/64 to /126" },
+		{ "10.0.0.0/8,10.96.0.0/12", "more than one IPv4 range" },
+		{ "fd00::/64,fd01::/64", "more than one IPv6 range" },
+		{ "10.0.0.0/8,fd00::/64,10.1.0.0/16", "at most one IPv4 and one IPv6" },
+	};
+	struct ksvc_cfg_change c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = parse(&c, "--service-cidrs", bad[i].arg, NULL);
+
+		if (!bad[i].msg) {
+			assert_int_equal(ret, -1);
+			continue;
+		}
+		if (ret != 1 || !strstr(last_error, bad[i].msg))
+			fail_msg("--service-cidrs \"%s\": %d \"%s\", want \"%s\"",
+				 bad[i].arg, ret, last_error, bad[i].msg);
+		assert_non_null(strstr(last_error, "--service-cidrs"));
+	}
+}
+
 static void test_parse_help(void **state)
 {
 	struct ksvc_cfg_change c;
@@ -253,8 +353,9 @@ static int config_attrs(struct nl_msg *msg, struct nlattr **tb)
 	assert_true(top->nla_type & NLA_F_NESTED);
 	memset(tb, 0, (KSVC_CFG_A_MAX + 1) * sizeof(*tb));
 	nla_for_each_nested(a, top, rem) {
-		/* never the read-only ones (MAX_SERVICES and up) */
-		assert_in_range(nla_type(a), 1, KSVC_CFG_A_FLAGS);
+		/* never the read-only ones (MAX_SERVICES..NR_SERVICES) */
+		if (nla_type(a) != KSVC_CFG_A_SERVICE_CIDRS)
+			assert_in_range(nla_type(a), 1, KSVC_CFG_A_FLAGS);
 		assert_null(tb[nla_type(a)]);
 		tb[nla_type(a)] = a;
 		n++;
@@ -348,6 +449,56 @@ static void test_encode_addrs_all_is_empty_nest(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_encode_cidrs(void **state)
+{
+	struct ksvc_cfg_change c;
+	struct nlattr *tb[KSVC_CFG_A_MAX + 1], *e;
+	struct nlattr *at[KSVC_ADDR_A_MAX + 1];
+	struct nl_msg *msg = new_msg();
+	uint8_t want[16];
+	int rem, n = 0;
+
+	(void)state;
+	assert_int_equal(parse(&c, "--service-cidrs=10.96.0.0/12,fd00:96::/108",
+			       NULL), -1);
+	assert_int_equal(ksvc_put_cfg(msg, &c, 0), 0);
+	assert_int_equal(config_attrs(msg, tb), 1);
+	assert_non_null(tb[KSVC_CFG_A_SERVICE_CIDRS]);
+	assert_true(tb[KSVC_CFG_A_SERVICE_CIDRS]->nla_type & NLA_F_NESTED);
+	nla_for_each_nested(e, tb[KSVC_CFG_A_SERVICE_CIDRS], rem) {
+		assert_int_equal(nla_type(e), KSVC_ADDR_A_ENTRY);
+		assert_int_equal(nla_parse_nested(at, KSVC_ADDR_A_MAX, e, NULL), 0);
+		assert_null(at[KSVC_ADDR_A_KIND]);
+		assert_non_null(at[KSVC_ADDR_A_PREFIX]);
+		assert_int_equal(nla_len(at[KSVC_ADDR_A_PREFIX]), 1);
+		if (n == 0) {
+			assert_null(at[KSVC_ADDR_A_IN6]);
+			assert_int_equal(nla_len(at[KSVC_ADDR_A_IN]), 4);
+			inet_pton(AF_INET, "10.96.0.0", want);
+			assert_memory_equal(nla_data(at[KSVC_ADDR_A_IN]), want, 4);
+			assert_int_equal(nla_get_u8(at[KSVC_ADDR_A_PREFIX]), 12);
+		} else {
+			assert_null(at[KSVC_ADDR_A_IN]);
+			assert_int_equal(nla_len(at[KSVC_ADDR_A_IN6]), 16);
+			inet_pton(AF_INET6, "fd00:96::", want);
+			assert_memory_equal(nla_data(at[KSVC_ADDR_A_IN6]), want, 16);
+			assert_int_equal(nla_get_u8(at[KSVC_ADDR_A_PREFIX]), 108);
+		}
+		n++;
+	}
+	assert_int_equal(rem, 0);
+	assert_int_equal(n, 2);
+	nlmsg_free(msg);
+
+	/* not given: not sent, so the kernel keeps its ranges */
+	msg = new_msg();
+	assert_int_equal(parse(&c, "--node-name=n", NULL), -1);
+	assert_int_equal(ksvc_put_cfg(msg, &c, 0), 0);
+	assert_int_equal(config_attrs(msg, tb), 1);
+	assert_null(tb[KSVC_CFG_A_SERVICE_CIDRS]);
+	nlmsg_free(msg);
+}
+
 static void test_encode_too_small(void **state)
 {
 	struct ksvc_cfg_change c;
@@ -365,7 +516,31 @@ static void test_encode_too_small(void **state)
 
 /* --- decoding and printing ------------------------------------------ */
 
-static struct nl_msg *reply(bool with_addrs, uint32_t flags)
+/* What the reply says of service CIDRs. */
+enum cidrs_in_reply {
+	CIDRS_ABSENT,		/* an older module: no attribute */
+	CIDRS_EMPTY,
+	CIDRS_V4,		/* the default, 10.96.0.0/12 */
+	CIDRS_BOTH,		/* and fd00:96::/108 */
+};
+
+static void put_cidr(struct nl_msg *msg, int family, const char *addr,
+		     uint8_t len)
+{
+	struct nlattr *e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
+	uint8_t a[16];
+
+	assert_int_equal(inet_pton(family, addr, a), 1);
+	if (family == AF_INET)
+		assert_int_equal(nla_put(msg, KSVC_ADDR_A_IN, 4, a), 0);
+	else
+		assert_int_equal(nla_put(msg, KSVC_ADDR_A_IN6, 16, a), 0);
+	assert_int_equal(nla_put_u8(msg, KSVC_ADDR_A_PREFIX, len), 0);
+	nla_nest_end(msg, e);
+}
+
+static struct nl_msg *reply_cidrs(bool with_addrs, uint32_t flags,
+				  enum cidrs_in_reply cidrs)
 {
 	struct nl_msg *msg = nlmsg_alloc_size(8192);
 	struct nlattr *n, *l, *e;
@@ -383,6 +558,14 @@ static struct nl_msg *reply(bool with_addrs, uint32_t flags)
 	assert_int_equal(nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, 262144), 0);
 	assert_int_equal(nla_put_u32(msg, KSVC_CFG_A_MAX_BACKENDS, 16384), 0);
 	assert_int_equal(nla_put_u32(msg, KSVC_CFG_A_NR_SERVICES, 3), 0);
+	if (cidrs != CIDRS_ABSENT) {
+		l = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
+		if (cidrs >= CIDRS_V4)
+			put_cidr(msg, AF_INET, "10.96.0.0", 12);
+		if (cidrs == CIDRS_BOTH)
+			put_cidr(msg, AF_INET6, "fd00:96::", 108);
+		nla_nest_end_keep_empty(msg, l);
+	}
 	l = nla_nest_start(msg, KSVC_CFG_A_NODE_ADDRS);
 	if (with_addrs) {
 		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
@@ -397,6 +580,11 @@ static struct nl_msg *reply(bool with_addrs, uint32_t flags)
 	nla_nest_end_keep_empty(msg, l);
 	nla_nest_end(msg, n);
 	return msg;
+}
+
+static struct nl_msg *reply(bool with_addrs, uint32_t flags)
+{
+	return reply_cidrs(with_addrs, flags, CIDRS_BOTH);
 }
 
 static char *print_to_string(const struct ksvc_config *c)
@@ -424,11 +612,18 @@ static void test_decode_print(void **state)
 	assert_int_equal(c.np_max, 32767);
 	assert_int_equal(c.n_addrs, 2);
 	assert_int_equal(c.nr_services, 3);
+	assert_true(c.has_cidrs);
+	assert_int_equal(c.n_cidrs, 2);
+	assert_int_equal(c.cidrs[0].family, AF_INET);
+	assert_int_equal(c.cidrs[0].len, 12);
+	assert_int_equal(c.cidrs[1].family, AF_INET6);
+	assert_int_equal(c.cidrs[1].len, 108);
 	out = print_to_string(&c);
 	assert_string_equal(out,
 		"Node name:       node-1\n"
 		"NodePort range:  30000-32767\n"
 		"Node addresses:  192.168.100.1,fd00:100::1\n"
+		"Service CIDRs:   10.96.0.0/12,fd00:96::/108\n"
 		"No endpoint:     drop\n"
 		"Flags:           drop-no-endpoint\n"
 		"Max services:    262144\n"
@@ -453,6 +648,94 @@ static void test_decode_print_defaults(void **state)
 	assert_non_null(strstr(out, "Flags:           (none)\n"));
 	free(out);
 	nlmsg_free(msg);
+}
+
+static void test_decode_print_cidrs(void **state)
+{
+	static const struct {
+		enum cidrs_in_reply cidrs;
+		const char *line;
+	} cases[] = {
+		{ CIDRS_V4, "Service CIDRs:   10.96.0.0/12\n" },
+		{ CIDRS_EMPTY, "Service CIDRs:   (none)\n" },
+		{ CIDRS_ABSENT, "Service CIDRs:   (not reported by the module)\n" },
+	};
+	struct ksvc_config c;
+	struct nl_msg *msg;
+	char *out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		msg = reply_cidrs(false, 0, cases[i].cidrs);
+		assert_int_equal(ksvc_cfg_decode(nlmsg_hdr(msg), &c), 0);
+		assert_int_equal(c.has_cidrs, cases[i].cidrs != CIDRS_ABSENT);
+		out = print_to_string(&c);
+		if (!strstr(out, cases[i].line))
+			fail_msg("case %zu: no \"%s\" in:\n%s", i, cases[i].line, out);
+		/* right after the node addresses */
+		assert_non_null(strstr(out, "(all local addresses)\nService CIDRs:"));
+		free(out);
+		nlmsg_free(msg);
+	}
+}
+
+/* A CONFIG_GET reply whose only content is a SERVICE_CIDRS nest. */
+static struct nl_msg *cidr_reply(void)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(8192);
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, FAMILY, 0,
+				    0, KSVC_CMD_CONFIG_GET, KSVC_GENL_VERSION));
+	return msg;
+}
+
+static void test_decode_cidrs_bad(void **state)
+{
+	struct ksvc_config c;
+	struct nl_msg *msg;
+	struct nlattr *n, *l, *e;
+	uint8_t a[16] = { 10, 96 };
+	int i;
+
+	(void)state;
+	/* an entry without its prefix */
+	msg = cidr_reply();
+	n = nla_nest_start(msg, KSVC_A_CONFIG);
+	l = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
+	e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
+	nla_put(msg, KSVC_ADDR_A_IN, 4, a);
+	nla_nest_end(msg, e);
+	nla_nest_end(msg, l);
+	nla_nest_end(msg, n);
+	assert_int_equal(ksvc_cfg_decode(nlmsg_hdr(msg), &c), -EBADMSG);
+	nlmsg_free(msg);
+
+	/* an IPv4 prefix over 32 */
+	msg = cidr_reply();
+	n = nla_nest_start(msg, KSVC_A_CONFIG);
+	l = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
+	put_cidr(msg, AF_INET, "10.96.0.0", 33);
+	nla_nest_end(msg, l);
+	nla_nest_end(msg, n);
+	assert_int_equal(ksvc_cfg_decode(nlmsg_hdr(msg), &c), -EBADMSG);
+	nlmsg_free(msg);
+
+	/* two of one family, then three entries */
+	for (i = 2; i <= 3; i++) {
+		msg = cidr_reply();
+		n = nla_nest_start(msg, KSVC_A_CONFIG);
+		l = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
+		put_cidr(msg, AF_INET, "10.96.0.0", 12);
+		if (i == 3)
+			put_cidr(msg, AF_INET6, "fd00::", 64);
+		put_cidr(msg, AF_INET, "10.0.0.0", 8);
+		nla_nest_end(msg, l);
+		nla_nest_end(msg, n);
+		assert_int_equal(ksvc_cfg_decode(nlmsg_hdr(msg), &c), -EBADMSG);
+		nlmsg_free(msg);
+	}
 }
 
 static void test_decode_bad(void **state)
@@ -490,13 +773,19 @@ int main(void)
 		cmocka_unit_test(test_parse_addrs_bad),
 		cmocka_unit_test(test_parse_no_endpoint),
 		cmocka_unit_test(test_parse_usage_errors),
+		cmocka_unit_test(test_parse_cidrs),
+		cmocka_unit_test(test_parse_cidrs_limits),
+		cmocka_unit_test(test_parse_cidrs_bad),
 		cmocka_unit_test(test_parse_help),
 		cmocka_unit_test(test_encode_only_given),
 		cmocka_unit_test(test_encode_addrs),
 		cmocka_unit_test(test_encode_addrs_all_is_empty_nest),
+		cmocka_unit_test(test_encode_cidrs),
 		cmocka_unit_test(test_encode_too_small),
 		cmocka_unit_test(test_decode_print),
 		cmocka_unit_test(test_decode_print_defaults),
+		cmocka_unit_test(test_decode_print_cidrs),
+		cmocka_unit_test(test_decode_cidrs_bad),
 		cmocka_unit_test(test_decode_bad),
 	};
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ksvcctl config view|set: the per-netns settings of the module (node
- * name, NodePort range, node addresses, what to do without endpoints).
+ * name, NodePort range, node addresses, service CIDRs, what to do without
+ * endpoints).
  * "set" sends only the attributes given; the kernel keeps the others.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@ static const char usage[] =
 	"Usage: ksvcctl config view\n"
 	"       ksvcctl config set [--node-name=NAME] [--nodeport-range=MIN-MAX]\n"
 	"                          [--node-addresses=IP[,IP...]|all]\n"
+	"                          [--service-cidrs=CIDR[,CIDR]]\n"
 	"                          [--no-endpoint=reject|drop]\n"
 	"\n"
 	"Show or change this network namespace's ksvc settings.\n"
@@ -34,8 +36,9 @@ static const char view_usage[] =
 	"Usage: ksvcctl config view\n"
 	"\n"
 	"Print the settings of ksvc in this network namespace: node name,\n"
-	"NodePort range, node addresses, what happens to traffic for a service\n"
-	"without endpoints, the module's limits and the number of services.\n"
+	"NodePort range, node addresses, the service CIDRs ClusterIPs are\n"
+	"allocated from, what happens to traffic for a service without\n"
+	"endpoints, the module's limits and the number of services.\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help   show this help\n";
@@ -54,6 +57,11 @@ static const char set_usage[] =
 	"      --node-addresses=IP[,IP...]\n"
 	"                                the addresses NodePorts answer on (at most 64)\n"
 	"      --node-addresses=all      every local address except loopback (default)\n"
+	"      --service-cidrs=CIDR[,CIDR]\n"
+	"                                where ClusterIPs come from: at most one IPv4\n"
+	"                                (/8../30) and one IPv6 (/64../126) range,\n"
+	"                                with no host bits set; replaces both\n"
+	"                                families (default 10.96.0.0/12, no IPv6)\n"
 	"      --no-endpoint=reject|drop traffic to a service without endpoints is\n"
 	"                                rejected with ICMP unreachable (default) or\n"
 	"                                dropped\n"
@@ -64,6 +72,7 @@ enum {
 	OPT_RANGE,
 	OPT_ADDRS,
 	OPT_NO_ENDPOINT,
+	OPT_CIDRS,
 };
 
 static const struct option set_opts[] = {
@@ -71,6 +80,7 @@ static const struct option set_opts[] = {
 	{ "nodeport-range", required_argument, NULL, OPT_RANGE },
 	{ "node-addresses", required_argument, NULL, OPT_ADDRS },
 	{ "no-endpoint", required_argument, NULL, OPT_NO_ENDPOINT },
+	{ "service-cidrs", required_argument, NULL, OPT_CIDRS },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -171,6 +181,106 @@ static int parse_addrs(const char *arg, struct ksvc_cfg_change *c)
 	}
 }
 
+/* A prefix length: 1 to 3 digits, the whole of @s. */
+static int parse_prefix_len(const char *s, unsigned int *out)
+{
+	unsigned int v = 0;
+	size_t i, len = strlen(s);
+
+	if (!len || len > 3)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static bool host_bits_clear(const struct ksvc_cfg_cidr *r)
+{
+	size_t n = r->family == AF_INET ? 4 : 16;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int keep = r->len >= 8 * (i + 1) ? 8 :
+				    r->len > 8 * i ? r->len - 8 * i : 0;
+		uint8_t host = (uint8_t)(0xffu >> keep);
+
+		if (r->a[i] & host)
+			return false;
+	}
+	return true;
+}
+
+/* One "ADDR/LEN", as the kernel takes it; NULL, or what is wrong. */
+static const char *parse_cidr(const char *s, struct ksvc_cfg_cidr *r)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	unsigned int len;
+	bool v4;
+
+	memset(r, 0, sizeof(*r));
+	if (!slash || (size_t)(slash - s) >= sizeof(buf) ||
+	    parse_prefix_len(slash + 1, &len))
+		return "want ADDRESS/PREFIX-LENGTH";
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET, buf, r->a) == 1)
+		r->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, r->a) == 1)
+		r->family = AF_INET6;
+	else
+		return "not an IP address";
+	v4 = r->family == AF_INET;
+	if (len < (v4 ? 8u : 64u) || len > (v4 ? 30u : 126u))
+		return v4 ? "an IPv4 prefix must be /8 to /30" :
+			    "an IPv6 prefix must be /64 to /126";
+	r->len = len;
+	if (!host_bits_clear(r))
+		return "host bits are set";
+	return NULL;
+}
+
+/* Up to one CIDR per family; they replace the kernel's both. */
+static int parse_cidrs(const char *arg, struct ksvc_cfg_change *c)
+{
+	char buf[2 * INET6_ADDRSTRLEN];
+	const char *p = arg, *end, *why;
+	struct ksvc_cfg_cidr *r;
+	size_t len, i;
+
+	c->has_cidrs = true;
+	c->n_cidrs = 0;
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (!len || len >= sizeof(buf))
+			return usage_error(VERB, "invalid --service-cidrs \"%s\": want CIDR[,CIDR]",
+					   arg);
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (c->n_cidrs == KSVC_CFG_MAX_CIDRS)
+			return usage_error(VERB,
+					   "--service-cidrs: at most one IPv4 and one IPv6 range");
+		r = &c->cidrs[c->n_cidrs];
+		why = parse_cidr(buf, r);
+		if (why)
+			return usage_error(VERB, "--service-cidrs: invalid CIDR \"%s\": %s",
+					   buf, why);
+		for (i = 0; i < c->n_cidrs; i++)
+			if (c->cidrs[i].family == r->family)
+				return usage_error(VERB, "--service-cidrs: more than one %s range",
+						   r->family == AF_INET ? "IPv4" : "IPv6");
+		c->n_cidrs++;
+		if (!end)
+			return -1;
+		p = end + 1;
+	}
+}
+
 static int parse_no_endpoint(const char *arg, struct ksvc_cfg_change *c)
 {
 	c->flags_mask |= KSVC_CFG_F_DROP_NO_ENDPOINT;
@@ -216,6 +326,9 @@ int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c)
 		case OPT_NO_ENDPOINT:
 			ret = parse_no_endpoint(optarg, c);
 			break;
+		case OPT_CIDRS:
+			ret = parse_cidrs(optarg, c);
+			break;
 		case 'h':
 			fputs(set_usage, stdout);
 			return 0;
@@ -227,7 +340,8 @@ int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c)
 		return ret;
 	if (optind < argc)
 		return usage_error(VERB, "unexpected argument \"%s\"", argv[optind]);
-	if (!c->has_node_name && !c->has_range && !c->has_addrs && !c->has_flags)
+	if (!c->has_node_name && !c->has_range && !c->has_addrs &&
+	    !c->has_flags && !c->has_cidrs)
 		return usage_error(VERB, "config set: nothing to set");
 	return -1;
 }

@@ -24,12 +24,14 @@ static struct nla_policy cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_MAX_SERVICES]	= { .type = NLA_U32 },
 	[KSVC_CFG_A_MAX_BACKENDS]	= { .type = NLA_U32 },
 	[KSVC_CFG_A_NR_SERVICES]	= { .type = NLA_U32 },
+	[KSVC_CFG_A_SERVICE_CIDRS]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy addr_policy[KSVC_ADDR_A_MAX + 1] = {
 	[KSVC_ADDR_A_KIND]	= { .type = NLA_U8 },
 	[KSVC_ADDR_A_IN]	= { .minlen = 4, .maxlen = 4 },
 	[KSVC_ADDR_A_IN6]	= { .minlen = 16, .maxlen = 16 },
+	[KSVC_ADDR_A_PREFIX]	= { .type = NLA_U8 },
 };
 
 uint32_t ksvc_cfg_flags(const struct ksvc_cfg_change *c, uint32_t cur)
@@ -59,6 +61,28 @@ static int put_node_addrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
 	return nla_nest_end_keep_empty(msg, list) < 0 ? -EMSGSIZE : 0;
 }
 
+static int put_cidrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
+{
+	struct nlattr *list = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
+	struct nlattr *e;
+	size_t i;
+
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < c->n_cidrs; i++) {
+		const struct ksvc_cfg_cidr *r = &c->cidrs[i];
+
+		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
+		if (!e || (r->family == AF_INET6 ?
+			   nla_put(msg, KSVC_ADDR_A_IN6, 16, r->a) :
+			   nla_put(msg, KSVC_ADDR_A_IN, 4, r->a)) ||
+		    nla_put_u8(msg, KSVC_ADDR_A_PREFIX, r->len))
+			return -EMSGSIZE;
+		nla_nest_end(msg, e);
+	}
+	return nla_nest_end_keep_empty(msg, list) < 0 ? -EMSGSIZE : 0;
+}
+
 int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
 		 uint32_t flags)
 {
@@ -76,6 +100,8 @@ int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
 	if (c->has_addrs && put_node_addrs(msg, c))
 		return -EMSGSIZE;
 	if (c->has_flags && nla_put_u32(msg, KSVC_CFG_A_FLAGS, flags))
+		return -EMSGSIZE;
+	if (c->has_cidrs && put_cidrs(msg, c))
 		return -EMSGSIZE;
 	/* A change of nothing is still a (useless) valid request. */
 	return nla_nest_end_keep_empty(msg, n) < 0 ? -EMSGSIZE : 0;
@@ -99,6 +125,39 @@ static int decode_addrs(struct nlattr *list, struct ksvc_config *out)
 		a->family = tb[KSVC_ADDR_A_IN] ? AF_INET : AF_INET6;
 		nla_memcpy(a->a, tb[KSVC_ADDR_A_IN] ?: tb[KSVC_ADDR_A_IN6],
 			   sizeof(a->a));
+	}
+	return 0;
+}
+
+/* Service CIDRs: at most one per family, each an address and a prefix. */
+static int decode_cidrs(struct nlattr *list, struct ksvc_config *out)
+{
+	struct nlattr *tb[KSVC_ADDR_A_MAX + 1], *e;
+	struct ksvc_cfg_cidr *c;
+	size_t i;
+	int rem;
+
+	out->has_cidrs = true;
+	nla_for_each_nested(e, list, rem) {
+		if (nla_type(e) != KSVC_ADDR_A_ENTRY)
+			continue;
+		if (out->n_cidrs == KSVC_CFG_MAX_CIDRS ||
+		    nla_parse_nested(tb, KSVC_ADDR_A_MAX, e, addr_policy) < 0 ||
+		    !tb[KSVC_ADDR_A_IN] == !tb[KSVC_ADDR_A_IN6] ||
+		    !tb[KSVC_ADDR_A_PREFIX])
+			return -EBADMSG;
+		c = &out->cidrs[out->n_cidrs];
+		memset(c, 0, sizeof(*c));
+		c->family = tb[KSVC_ADDR_A_IN] ? AF_INET : AF_INET6;
+		nla_memcpy(c->a, tb[KSVC_ADDR_A_IN] ?: tb[KSVC_ADDR_A_IN6],
+			   sizeof(c->a));
+		c->len = nla_get_u8(tb[KSVC_ADDR_A_PREFIX]);
+		if (c->len > (c->family == AF_INET ? 32 : 128))
+			return -EBADMSG;
+		for (i = 0; i < out->n_cidrs; i++)
+			if (out->cidrs[i].family == c->family)
+				return -EBADMSG;
+		out->n_cidrs++;
 	}
 	return 0;
 }
@@ -132,6 +191,9 @@ int ksvc_cfg_decode(struct nlmsghdr *nlh, struct ksvc_config *out)
 	out->max_services = get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
 	out->max_backends = get_u32(tb[KSVC_CFG_A_MAX_BACKENDS]);
 	out->nr_services = get_u32(tb[KSVC_CFG_A_NR_SERVICES]);
+	if (tb[KSVC_CFG_A_SERVICE_CIDRS] &&
+	    decode_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], out))
+		return -EBADMSG;
 	if (tb[KSVC_CFG_A_NODE_ADDRS])
 		return decode_addrs(tb[KSVC_CFG_A_NODE_ADDRS], out);
 	return 0;
@@ -151,6 +213,24 @@ static void print_flags(FILE *f, uint32_t flags)
 	fprintf(f, "\n");
 }
 
+static void print_cidrs(FILE *f, const struct ksvc_config *c)
+{
+	char ip[INET6_ADDRSTRLEN];
+	size_t i;
+
+	fprintf(f, "Service CIDRs:   ");
+	if (!c->has_cidrs)
+		fprintf(f, "(not reported by the module)");
+	else if (!c->n_cidrs)
+		fprintf(f, "(none)");
+	for (i = 0; i < c->n_cidrs; i++) {
+		if (!inet_ntop(c->cidrs[i].family, c->cidrs[i].a, ip, sizeof(ip)))
+			snprintf(ip, sizeof(ip), "?");
+		fprintf(f, "%s%s/%u", i ? "," : "", ip, c->cidrs[i].len);
+	}
+	fprintf(f, "\n");
+}
+
 void ksvc_cfg_print(FILE *f, const struct ksvc_config *c)
 {
 	char ip[INET6_ADDRSTRLEN];
@@ -167,6 +247,7 @@ void ksvc_cfg_print(FILE *f, const struct ksvc_config *c)
 		fprintf(f, "%s%s", i ? "," : "", ip);
 	}
 	fprintf(f, "\n");
+	print_cidrs(f, c);
 	fprintf(f, "No endpoint:     %s\n",
 		c->flags & KSVC_CFG_F_DROP_NO_ENDPOINT ? "drop" : "reject");
 	fprintf(f, "Flags:           ");

@@ -15,6 +15,16 @@
 
 #include "nl_svc.h"
 
+/* A service CIDR: where ClusterIPs of one family come from. */
+struct ksvc_cfg_cidr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t a[16];		/* network order, host bits clear */
+	uint8_t len;		/* prefix length */
+};
+
+/* At most one service CIDR per family. */
+#define KSVC_CFG_MAX_CIDRS	2
+
 /* What the kernel holds (CONFIG_GET). */
 struct ksvc_config {
 	char node_name[KSVC_NAME_MAX];
@@ -23,17 +33,22 @@ struct ksvc_config {
 	uint32_t max_services, max_backends, nr_services;
 	struct ksvc_addr addrs[KSVC_MAX_ADDRS];	/* kind unused */
 	size_t n_addrs;
+	bool has_cidrs;		/* false: the module did not say */
+	struct ksvc_cfg_cidr cidrs[KSVC_CFG_MAX_CIDRS];
+	size_t n_cidrs;
 };
 
 /* What CONFIG_SET should change; only the has_* parts are sent. */
 struct ksvc_cfg_change {
-	bool has_node_name, has_range, has_addrs, has_flags;
+	bool has_node_name, has_range, has_addrs, has_flags, has_cidrs;
 	char node_name[KSVC_NAME_MAX];
 	uint16_t np_min, np_max;
 	struct ksvc_addr addrs[KSVC_MAX_ADDRS];	/* n_addrs == 0: "all" */
 	size_t n_addrs;
 	uint32_t flags_mask;	/* the KSVC_CFG_F_* bits the user set... */
 	uint32_t flags_val;	/* ...to these values */
+	struct ksvc_cfg_cidr cidrs[KSVC_CFG_MAX_CIDRS];	/* replace both families */
+	size_t n_cidrs;
 };
 
 /* The flags to send: @cur (the kernel's) with @c's bits replaced. */
@@ -42,7 +57,8 @@ uint32_t ksvc_cfg_flags(const struct ksvc_cfg_change *c, uint32_t cur);
 /*
  * Append KSVC_A_CONFIG with what @c changes; @flags is sent only if
  * c->has_flags.  An empty KSVC_CFG_A_NODE_ADDRS nest is kept (it means
- * "every local address").  0 or -EMSGSIZE.
+ * "every local address").  KSVC_CFG_A_SERVICE_CIDRS, when given, carries
+ * every family's range, so it replaces both.  0 or -EMSGSIZE.
  */
 int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
 		 uint32_t flags);
