@@ -729,7 +729,7 @@ static const struct field meta_fields[] = {
 	{ "resourceVersion", F_STR, NULL },
 	{ "selfLink", F_STR, NULL },
 	{ "uid", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema meta_schema = { false, meta_fields };
 
@@ -800,19 +800,19 @@ static const struct field svc_port_fields[] = {
 	{ "port", F_INT, NULL },
 	{ "protocol", F_STR, NULL },
 	{ "targetPort", F_INTSTR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema svc_port_schema = { false, svc_port_fields };
 
 static const struct field client_ip_fields[] = {
 	{ "timeoutSeconds", F_INT, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema client_ip_schema = { false, client_ip_fields };
 
 static const struct field affinity_cfg_fields[] = {
 	{ "clientIP", F_OBJ, &client_ip_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema affinity_cfg_schema = { false, affinity_cfg_fields };
 
@@ -837,7 +837,7 @@ static const struct field svc_spec_fields[] = {
 	{ "sessionAffinityConfig", F_OBJ, &affinity_cfg_schema },
 	{ "trafficDistribution", F_STR, NULL },
 	{ "type", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema svc_spec_schema = { false, svc_spec_fields };
 
@@ -845,7 +845,7 @@ static const struct field port_status_fields[] = {
 	{ "error", F_STR, NULL },
 	{ "port", F_INT, NULL },
 	{ "protocol", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema port_status_schema = { false, port_status_fields };
 
@@ -854,20 +854,20 @@ static const struct field ingress_fields[] = {
 	{ "ip", F_STR, NULL },
 	{ "ipMode", F_STR, NULL },
 	{ "ports", F_LIST, &port_status_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema ingress_schema = { false, ingress_fields };
 
 static const struct field lb_status_fields[] = {
 	{ "ingress", F_LIST, &ingress_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema lb_status_schema = { false, lb_status_fields };
 
 static const struct field svc_status_fields[] = {
 	{ "conditions", F_ANY, NULL },
 	{ "loadBalancer", F_OBJ, &lb_status_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema svc_status_schema = { false, svc_status_fields };
 
@@ -877,7 +877,7 @@ static const struct field svc_fields[] = {
 	{ "metadata", F_OBJ, &meta_schema },
 	{ "spec", F_OBJ, &svc_spec_schema },
 	{ "status", F_OBJ, &svc_status_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema svc_schema = { false, svc_fields };
 
@@ -1236,7 +1236,7 @@ static const struct field conditions_fields[] = {
 	{ "ready", F_BOOL, NULL },
 	{ "serving", F_BOOL, NULL },
 	{ "terminating", F_BOOL, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema conditions_schema = { false, conditions_fields };
 
@@ -1249,7 +1249,7 @@ static const struct field endpoint_fields[] = {
 	{ "nodeName", F_STR, NULL },
 	{ "targetRef", F_ANY, NULL },
 	{ "zone", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema endpoint_schema = { false, endpoint_fields };
 
@@ -1258,7 +1258,7 @@ static const struct field ep_port_fields[] = {
 	{ "name", F_STR, NULL },
 	{ "port", F_INT, NULL },
 	{ "protocol", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema ep_port_schema = { false, ep_port_fields };
 
@@ -1269,7 +1269,7 @@ static const struct field eps_fields[] = {
 	{ "kind", F_STR, NULL },
 	{ "metadata", F_OBJ, &meta_schema },
 	{ "ports", F_LIST, &ep_port_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema eps_schema = { false, eps_fields };
 
@@ -1451,7 +1451,7 @@ static const struct field ep_addr_fields[] = {
 	{ "ip", F_STR, NULL },
 	{ "nodeName", F_STR, NULL },
 	{ "targetRef", F_ANY, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema ep_addr_schema = { false, ep_addr_fields };
 
@@ -1459,7 +1459,7 @@ static const struct field subset_fields[] = {
 	{ "addresses", F_LIST, &ep_addr_schema },
 	{ "notReadyAddresses", F_LIST, &ep_addr_schema },
 	{ "ports", F_LIST, &ep_port_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema subset_schema = { false, subset_fields };
 
@@ -1468,7 +1468,7 @@ static const struct field endpoints_fields[] = {
 	{ "kind", F_STR, NULL },
 	{ "metadata", F_OBJ, &meta_schema },
 	{ "subsets", F_LIST, &subset_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema endpoints_schema = { false, endpoints_fields };
 
@@ -1603,33 +1603,33 @@ static const struct field cport_fields[] = {
 	{ "hostPort", F_INT, NULL },
 	{ "name", F_STR, NULL },
 	{ "protocol", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema cport_schema = { true, cport_fields };
 
 static const struct field container_fields[] = {
 	{ "ports", F_LIST, &cport_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema container_schema = { true, container_fields };
 
 static const struct field pod_spec_fields[] = {
 	{ "containers", F_LIST, &container_schema },
 	{ "nodeName", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema pod_spec_schema = { true, pod_spec_fields };
 
 static const struct field pod_ip_fields[] = {
 	{ "ip", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema pod_ip_schema = { true, pod_ip_fields };
 
 static const struct field pod_cond_fields[] = {
 	{ "status", F_STR, NULL },
 	{ "type", F_STR, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema pod_cond_schema = { true, pod_cond_fields };
 
@@ -1638,7 +1638,7 @@ static const struct field pod_status_fields[] = {
 	{ "phase", F_STR, NULL },
 	{ "podIP", F_STR, NULL },
 	{ "podIPs", F_LIST, &pod_ip_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema pod_status_schema = { true, pod_status_fields };
 
@@ -1648,7 +1648,7 @@ static const struct field pod_fields[] = {
 	{ "metadata", F_OBJ, &meta_schema },
 	{ "spec", F_OBJ, &pod_spec_schema },
 	{ "status", F_OBJ, &pod_status_schema },
-	{ NULL }
+	{ }
 };
 static const struct schema pod_schema = { false, pod_fields };
 
@@ -1821,7 +1821,7 @@ static const struct field list_fields[] = {
 	{ "items", F_LIST, NULL },
 	{ "kind", F_STR, NULL },
 	{ "metadata", F_ANY, NULL },
-	{ NULL }
+	{ }
 };
 static const struct schema list_schema = { false, list_fields };
 
@@ -1866,7 +1866,7 @@ static const struct kind kinds[] = {
 	{ "EndpointSliceList", "discovery.k8s.io/v1", read_list },
 	{ "EndpointsList", "v1", read_list },
 	{ "PodList", "v1", read_list },
-	{ NULL }
+	{ }
 };
 
 /*
@@ -2000,6 +2000,45 @@ int yaml_read_buf(const char *name, const char *buf, size_t len,
 	return yaml_read_buf_mode(name, buf, len, m, d, YAML_UNKNOWN_STRICT);
 }
 
+/*
+ * libyaml's scanner does work proportional to the flow depth for every
+ * token, so a file of a million '[' takes hours.  Find such nesting before
+ * libyaml sees it, lexically: quotes and comments are skipped; a '[' inside
+ * a plain scalar may be miscounted, harmless below the limit.
+ */
+static bool too_deep(const char *buf, size_t len, struct loc *at)
+{
+	int depth = 0, line = 1, col = 0;
+	char quote = 0;
+
+	for (size_t i = 0; i < len; i++, col++) {
+		char c = buf[i];
+
+		if (c == '\n') {
+			line++;
+			col = -1;
+		} else if (quote) {
+			if (c == quote && !(quote == '"' && i && buf[i - 1] == '\\'))
+				quote = 0;
+		} else if ((c == '"' || c == '\'') &&
+			   (!i || strchr(" \t\n[{,:-", buf[i - 1]))) {
+			quote = c;	/* a quoted scalar starts only there */
+		} else if (c == '#' && (!i || buf[i - 1] == ' ' || buf[i - 1] == '\n')) {
+			while (i + 1 < len && buf[i + 1] != '\n')
+				i++;
+		} else if (c == '[' || c == '{') {
+			if (++depth > YAML_MAX_DEPTH) {
+				at->line = line;
+				at->col = col + 1;
+				return true;
+			}
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return false;
+}
+
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u)
 {
@@ -2007,8 +2046,14 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 	int e0 = d->errors;
 	yaml_document_t doc;
 	yaml_parser_t p;
+	struct loc at;
 
 	r.file = m_keep_file(m, name);
+	at.file = r.file;
+	if (too_deep(buf, len, &at)) {
+		diag_error(d, &at, "nests deeper than %d levels", YAML_MAX_DEPTH);
+		return -1;
+	}
 	if (!yaml_parser_initialize(&p))
 		m_oom();
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
