@@ -90,11 +90,11 @@ void ksvc_ct_update(struct ksvc_net *kn, const struct ksvc_port *port,
 	struct gone g = { .port = port, .old = old, .bes = bes };
 
 	lockdep_assert_held(&kn->lock);
-	if (!kn->net)
+	if (!kn->net || port->proto != IPPROTO_UDP)
 		return;
 	if (has_removed(old, bes))
 		flush(kn->net, &g);
-	if (port->proto == IPPROTO_UDP && none_ready(old) && !none_ready(bes)) {
+	if (none_ready(old) && !none_ready(bes)) {
 		g.untranslated = true;
 		flush(kn->net, &g);
 	}

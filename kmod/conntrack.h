@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Conntrack entries that an update would leave pointing nowhere: flows
- * translated to a backend that was removed, and UDP flows that went
- * untranslated while a service port had no endpoint (kubernetes issues
- * #48370 and #59368).  Flows to backends that remain are never touched.
+ * Conntrack entries that an update would leave pointing nowhere, as
+ * kube-proxy clears them: UDP flows translated to a backend that was
+ * removed, and UDP flows that went untranslated while a service port had
+ * no endpoint (kubernetes issues #48370 and #59368).  TCP and SCTP flows
+ * are left to end by themselves: a backend leaves a set also when only a
+ * selector or a slice changed, with its pod still serving.  Flows to
+ * backends that remain are never touched.
  */
 #ifndef _KSVC_CONNTRACK_H
 #define _KSVC_CONNTRACK_H
