@@ -170,6 +170,8 @@ load_ksvc() {
 }
 
 # --- clients ---------------------------------------------------------------
+# Single-shot clients allow 10 s: on a loaded 2-core machine socat alone
+# can take seconds to start under TCG.  Failure checks use their own limits.
 
 # hostport HOST PORT: socat's HOST:PORT, bracketing IPv6
 hostport() {
@@ -183,8 +185,8 @@ hostport() {
 tcp1() {
 	local ns=$1 host=$2 port=$3 sp=${4:-} t=TCP4
 	case $host in *:*) t=TCP6 ;; esac
-	nsx "$ns" timeout 3 socat -u \
-		"$t:$(hostport "$host" "$port"),connect-timeout=2${sp:+,sourceport=$sp,reuseaddr}" \
+	nsx "$ns" timeout 10 socat -u \
+		"$t:$(hostport "$host" "$port"),connect-timeout=5${sp:+,sourceport=$sp,reuseaddr}" \
 		STDOUT
 }
 
@@ -192,12 +194,12 @@ tcp1() {
 udp1() {
 	local ns=$1 host=$2 port=$3 t=UDP4
 	case $host in *:*) t=UDP6 ;; esac
-	echo q | nsx "$ns" timeout 4 socat -t 2 -T 2 - "$t:$(hostport "$host" "$port")"
+	echo q | nsx "$ns" timeout 10 socat -t 2 -T 2 - "$t:$(hostport "$host" "$port")"
 }
 
 # echo1 NS HOST PORT: a connection to an echo server: greeting, then "bye"
 echo1() {
-	printf 'bye\n' | nsx "$1" timeout 4 socat -t 2 - "TCP4:$(hostport "$2" "$3"),connect-timeout=2"
+	printf 'bye\n' | nsx "$1" timeout 10 socat -t 2 - "TCP4:$(hostport "$2" "$3"),connect-timeout=5"
 }
 
 # The loops of N connections run as one bash inside the netns, connecting
