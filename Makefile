@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build kmod/ksvc.ko and tools/ksvcctl/ksvcctl
-# make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu)
+# make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu),
+#                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader)
+# make fuzz       fuzz the YAML reader for FUZZ_SECONDS (default 600)
 # make install    module into /lib/modules/$(KVER)/extra, tool into /usr/local/sbin
 # make KDIR=...   build against another kernel tree
 #
@@ -46,6 +48,14 @@ check-unit: tool
 check-vm: all
 	tests/vm/run.sh
 
+check-fuzz:
+	tests/fuzz/run.sh
+
+# Long fuzzing of ksvcctl's YAML reader (not part of check): FUZZ_SECONDS=600.
+fuzz:
+	$(MAKE) -C tests/fuzz run-long
+.PHONY: fuzz check-fuzz
+
 # Long forms of the VM reliability tests (KSVC_STRESS=1: minutes each):
 # updates under load, module lifecycle, limits and fuzz.
 stress: all
@@ -61,5 +71,6 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/ksvcctl clean
 	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/fuzz clean
 
 .PHONY: all module tool demo bench check check-kunit check-unit check-vm install clean

@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the three rigs (KUnit on UML, cmocka unit tests, VM tests under
-# qemu) one after the other, even when one fails, and end with one line
-# "N passed, N failed" over all of them.  RIGS="unit vm" limits the set.
+# Run the four rigs (KUnit on UML, cmocka unit tests, VM tests under
+# qemu, 30 s of libFuzzer on the YAML reader) one after the other, even
+# when one fails, and end with one line "N passed, N failed" over all of
+# them.  RIGS="unit vm" limits the set.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-rigs=${RIGS:-kunit unit vm}
+rigs=${RIGS:-kunit unit vm fuzz}
 total_p=0
 total_f=0
 status=0
@@ -39,6 +40,7 @@ for rig in $rigs; do
 	kunit) run_rig kunit tests/kunit/run.sh ;;
 	unit) run_rig unit tests/unit/run.sh ;;
 	vm) run_rig vm tests/vm/run.sh ;;
+	fuzz) run_rig fuzz tests/fuzz/run.sh ;;
 	*) echo "unknown rig $rig"; status=1 ;;
 	esac
 done

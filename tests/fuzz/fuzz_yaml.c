@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_yaml.c: libFuzzer target for ksvcctl's front half.  Each input is
+ * one manifest, taken through what model_load_opts() does to a file:
+ * yaml_read_buf() -> validate_model() -> resolve_model() (only when
+ * nothing was wrong) -> model_free().  Messages go to /dev/null, so the
+ * printing path runs too but the fuzzer's output stays clean.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "resolve.h"
+#include "validate.h"
+#include "yaml_read.h"
+
+static FILE *devnull;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	devnull = fopen("/dev/null", "w");
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct model m;
+	struct diag d;
+
+	memset(&m, 0, sizeof(m));
+	diag_init(&d, devnull);
+	yaml_read_buf("fuzz.yaml", (const char *)data, size, &m, &d);
+	validate_model(&m, &d, NODEPORT_MIN_DEFAULT, NODEPORT_MAX_DEFAULT);
+	if (!d.errors)
+		resolve_model(&m, &d);
+	model_free(&m);
+	diag_free(&d);
+	return 0;
+}
