@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""report.py RAWDIR RESULTSDIR: data.tsv + sysinfo from one VM run ->
-RESULTSDIR/results.md and RESULTSDIR/*.png (gnuplot)."""
+"""report.py RAWDIR [RAWDIR...] RESULTSDIR: data.tsv + sysinfo of one or
+more VM boots -> RESULTSDIR/results.md and RESULTSDIR/*.png (gnuplot).
+With several boots, data-plane rates are also given relative to the no-NAT
+baseline of their own boot, and ratios across boots use those."""
 import os
 import re
 import statistics
@@ -66,10 +68,25 @@ def fmt(st, unit="", prec=None):
 
 
 def main():
-    raw, res = sys.argv[1], sys.argv[2]
-    recs, info = load(raw)
+    raws, res = sys.argv[1:-1], sys.argv[-1]
+    recs, infos = [], []
+    for b, rd in enumerate(raws):
+        r_, i_ = load(rd)
+        recs += [[x[0], "%d" % b] + x[1:] for x in r_]
+        infos.append(i_)
+    info = infos[0]
+    raw = raws[-1]
+    boot_of = {}
     cp, dp, mem, tput, rawnl, skips, fails = {}, {}, {}, {}, {}, [], []
+    direct = {}
     for r in recs:
+        if r[0] == "dp" and r[2] == "direct":
+            d = kv(r[6])
+            if "rate" in d:
+                direct.setdefault((r[1], r[4]), []).append(float(d["rate"]))
+    for r in recs:
+        boot = int(r[1])
+        r = [r[0]] + r[2:]
         t = r[0]
         if t in ("cp", "cp1"):
             _, m, n, op, run, ms = r
@@ -93,6 +110,11 @@ def main():
             if d.get("n", "0") == "0" or "rate" not in d:
                 fails.append("dp %s N=%s %s run %s: %s" % (m, n, proto, run, out))
                 continue
+            if m == "direct":
+                n = str(boot)
+            base = direct.get(("%d" % boot, proto))
+            d["rel"] = str(float(d["rate"]) / statistics.median(base)) if base else "nan"
+            boot_of[(m, int(n), proto)] = boot
             dp.setdefault((m, int(n), proto), []).append(d)
         elif t == "mem":
             _, m, n, e, m0, m1 = r
@@ -178,12 +200,13 @@ def main():
         o.append("### %s: connections/s; p50 / p99 latency (µs)\n" % proto.upper())
         o.append("| mode | " + " | ".join("N=%d" % n for n in dp_n) + " |")
         o.append("|" + "---|" * (1 + len(dp_n)))
-        d0 = dps("direct", 0, proto, "rate")
-        if d0:
-            o.append("| %s | %s |" % (LABEL["direct"], " | ".join(
-                [fmt(d0, prec=0) + "; %.0f / %.0f" % (dps("direct", 0, proto, "p50_us")[0],
-                                                       dps("direct", 0, proto, "p99_us")[0])] +
-                [""] * (len(dp_n) - 1))))
+        for b in range(len(raws)):
+            d0 = dps("direct", b, proto, "rate")
+            if d0:
+                o.append("| %s%s | %s |" % (LABEL["direct"], " (boot %d)" % (b + 1) if len(raws) > 1 else "", " | ".join(
+                    [fmt(d0, prec=0) + "; %.0f / %.0f" % (dps("direct", b, proto, "p50_us")[0],
+                                                           dps("direct", b, proto, "p99_us")[0])] +
+                    [""] * (len(dp_n) - 1))))
         for m in MODES:
             row = []
             for n in dp_n:
@@ -191,8 +214,9 @@ def main():
                 if r is None:
                     row.append("–")
                     continue
-                row.append(fmt(r, prec=0) + "; %.0f / %.0f" % (dps(m, n, proto, "p50_us")[0],
-                                                               dps(m, n, proto, "p99_us")[0]))
+                row.append(fmt(r, prec=0) + "; %.0f / %.0f; %.0f%%" % (
+                    dps(m, n, proto, "p50_us")[0], dps(m, n, proto, "p99_us")[0],
+                    dps(m, n, proto, "rel")[0] * 100) + (" (boot %d)" % (boot_of[(m, n, proto)] + 1) if len(raws) > 1 else ""))
             o.append("| %s | %s |" % (SHORT[m], " | ".join(row)))
         o.append("")
         o.append("ksvc's TCP/UDP rate relative to each other mode at the same N (median/median):\n")
@@ -202,6 +226,10 @@ def main():
             row = []
             for n in dp_n:
                 a, b = dps("ksvc", n, proto, "rate"), dps(m, n, proto, "rate")
+                if a and b and boot_of.get(("ksvc", n, proto)) != boot_of.get((m, n, proto)):
+                    a, b = dps("ksvc", n, proto, "rel"), dps(m, n, proto, "rel")
+                    row.append("%.2f׈" % (a[0] / b[0]))
+                    continue
                 row.append("%.2f×" % (a[0] / b[0]) if a and b else "–")
             o.append("| %s | %s |" % (SHORT[m], " | ".join(row)))
         o.append("")

@@ -242,7 +242,7 @@ cp_mode() {
 	done
 	# per-service memory: 10000 services x 1 endpoint
 	d=$G/n10000e1
-	if [ -d "$d" ] && ! skipped "$m" 10000; then
+	if [ -d "$d" ] && [ -z "${BENCH_NO_MEM1:-}" ] && ! skipped "$m" 10000; then
 		m0=$(kmem)
 		tm "prog_$m" "$d"
 		rec cp1 "$m" 10000 program 1 "$LAST_MS"
