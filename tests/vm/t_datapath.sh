@@ -205,8 +205,9 @@ echo1() {
 # The loops of N connections run as one bash inside the netns, connecting
 # through bash's /dev/tcp: under TCG, `ip netns exec` costs ~0.9 s and a
 # socat client ~0.7 s, a /dev/tcp connection ~0.25 s.  Each read waits at
-# most 2 s, a connect at most ~3 s (tcp_syn_retries=1, set in every netns),
-# and the whole loop runs under `timeout`.
+# most 5 s (a loaded machine stalls TCG guests for seconds), a connect at
+# most ~3 s (tcp_syn_retries=1, set in every netns), and the whole loop
+# runs under `timeout`.
 # shellcheck disable=SC2016 # the loop's variables are its own
 DEVTCP_LOOP='
 n=$1 host=$2 port=$3 mode=$4
@@ -215,10 +216,10 @@ for i in $(seq "$n"); do
 		echo "FAIL (try $i: connect failed)"; exit 1
 	fi
 	line=
-	read -r -t 2 line <&3
+	read -r -t 5 line <&3
 	if [ "$mode" = echo ]; then
 		echo bye >&3
-		read -r -t 2 back <&3
+		read -r -t 5 back <&3
 		[ "$back" = bye ] || line="$line (no echo: ${back:-nothing})"
 	fi
 	exec 3<&- 3>&-
@@ -233,7 +234,7 @@ done'
 # pod name.  With "echo": the 9000 servers, each must also echo a line.
 sample() {
 	local n=$1 ns=$2 host=$3 port=$4 mode=${5:-}
-	nsx "$ns" timeout $((n * 3 + 5)) bash -c "$DEVTCP_LOOP" _ "$n" "$host" "$port" "$mode"
+	nsx "$ns" timeout $((n * 6 + 10)) bash -c "$DEVTCP_LOOP" _ "$n" "$host" "$port" "$mode"
 }
 
 # pods_of ANSWERS: the distinct pod names, sorted, space separated
