@@ -118,7 +118,8 @@ def main():
             dp.setdefault((m, int(n), proto), []).append(d)
         elif t == "mem":
             _, m, n, e, m0, m1 = r
-            mem[(m, int(n), int(e))] = (int(m1) - int(m0)) * 1024
+            if m1 and m0 and abs(int(m1) - int(m0)) >= 200:   # < 200 kB: the program failed
+                mem[(m, int(n), int(e))] = (int(m1) - int(m0)) * 1024
         elif t == "tput":
             _, m, run, g = r
             if g != "FAIL":
