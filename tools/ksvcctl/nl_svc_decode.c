@@ -85,7 +85,7 @@ static uint64_t get_u64(struct nlattr *a)
 	return a ? nla_get_u64(a) : 0;
 }
 
-static int decode_stats(struct nlattr *nest, struct ksvc_stats *st)
+int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st)
 {
 	struct nlattr *tb[KSVC_STATS_A_MAX + 1];
 
@@ -150,7 +150,7 @@ static int decode_port(struct nlattr *entry, struct ksvc_port *p,
 	}
 	if (tb[KSVC_PORT_A_STATS]) {
 		acc->have_stats = true;
-		return decode_stats(tb[KSVC_PORT_A_STATS], &p->stats);
+		return ksvc_stats_decode(tb[KSVC_PORT_A_STATS], &p->stats);
 	}
 	return 0;
 }
@@ -169,7 +169,7 @@ static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
 	    (nla_get_u32(tb[KSVC_BE_A_FLAGS]) & KSVC_BE_F_READY))
 		p->n_ready++;
 	if (tb[KSVC_BE_A_STATS]) {
-		if (decode_stats(tb[KSVC_BE_A_STATS], &st))
+		if (ksvc_stats_decode(tb[KSVC_BE_A_STATS], &st))
 			return -EBADMSG;
 		add_stats(&acc->be_sum, &st);
 	}

@@ -29,29 +29,6 @@ static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_STATS]	= { .type = NLA_NESTED },
 };
 
-static struct nla_policy stats_policy[KSVC_STATS_A_MAX + 1] = {
-	[KSVC_STATS_A_CONNS]	= { .type = NLA_U64 },
-	[KSVC_STATS_A_PACKETS]	= { .type = NLA_U64 },
-	[KSVC_STATS_A_BYTES]	= { .type = NLA_U64 },
-};
-
-static uint64_t get_u64(struct nlattr *a)
-{
-	return a ? nla_get_u64(a) : 0;
-}
-
-static int decode_stats(struct nlattr *nest, struct ksvc_stats *st)
-{
-	struct nlattr *tb[KSVC_STATS_A_MAX + 1];
-
-	if (nla_parse_nested(tb, KSVC_STATS_A_MAX, nest, stats_policy) < 0)
-		return -EBADMSG;
-	st->conns = get_u64(tb[KSVC_STATS_A_CONNS]);
-	st->packets = get_u64(tb[KSVC_STATS_A_PACKETS]);
-	st->bytes = get_u64(tb[KSVC_STATS_A_BYTES]);
-	return 0;
-}
-
 static struct ksvc_backend *be_push(struct svc_detail *d, size_t *cap)
 {
 	struct ksvc_backend *v;
@@ -85,7 +62,7 @@ static int decode_be(struct nlattr *entry, struct ksvc_backend *b)
 	if (tb[KSVC_BE_A_NODE_NAME])
 		nla_strlcpy(b->node, tb[KSVC_BE_A_NODE_NAME], sizeof(b->node));
 	if (tb[KSVC_BE_A_STATS])
-		return decode_stats(tb[KSVC_BE_A_STATS], &b->stats);
+		return ksvc_stats_decode(tb[KSVC_BE_A_STATS], &b->stats);
 	return 0;
 }
 
