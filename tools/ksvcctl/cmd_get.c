@@ -82,15 +82,6 @@ static int list_add(struct ksvc_svc *s, void *arg)
 	return 0;
 }
 
-static void list_free(struct svc_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		ksvc_svc_free(&l->v[i]);
-	free(l->v);
-}
-
 static int cmp_svc(const void *a, const void *b)
 {
 	const struct ksvc_svc *x = a, *y = b;
@@ -297,6 +288,6 @@ int cmd_get(int argc, char **argv)
 	ret = a.svc.n_names ? get_names(&a, &l) : get_all(&a, &l);
 	if (print_any(&a, &l))
 		ret = 1;
-	list_free(&l);
+	svc_list_free(l.v, l.n);
 	return ret;
 }
