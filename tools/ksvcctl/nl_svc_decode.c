@@ -177,14 +177,12 @@ static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
 }
 
 /* One KSVC_A_BACKENDS chunk, added to the port it names. */
-static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
-			struct port_acc *acc)
+int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s)
 {
-	struct nlattr *tb[KSVC_BES_A_MAX + 1], *pos;
+	struct nlattr *tb[KSVC_BES_A_MAX + 1];
 	uint8_t proto;
 	uint16_t port;
 	size_t i;
-	int rem;
 
 	if (nla_parse_nested(tb, KSVC_BES_A_MAX, chunk, bes_policy) < 0 ||
 	    !tb[KSVC_BES_A_PROTO] || !tb[KSVC_BES_A_PORT])
@@ -193,9 +191,19 @@ static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
 	port = nla_get_u16(tb[KSVC_BES_A_PORT]);
 	for (i = 0; i < s->n_ports; i++)
 		if (s->ports[i].proto == proto && s->ports[i].port == port)
-			break;
-	if (i == s->n_ports)
-		return -EBADMSG;	/* names a port the service lacks */
+			return i;
+	return -EBADMSG;	/* names a port the service lacks */
+}
+
+static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
+			struct port_acc *acc)
+{
+	struct nlattr *pos;
+	int i, rem;
+
+	i = ksvc_chunk_port(chunk, s);
+	if (i < 0)
+		return i;
 	nla_for_each_nested(pos, chunk, rem) {
 		if (nla_type(pos) != KSVC_BES_A_ENTRY)
 			continue;

@@ -14,11 +14,6 @@
 
 #include "describe.h"
 
-static struct nla_policy bes_policy[KSVC_BES_A_MAX + 1] = {
-	[KSVC_BES_A_PROTO]	= { .type = NLA_U8 },
-	[KSVC_BES_A_PORT]	= { .type = NLA_U16 },
-};
-
 static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_IN]		= { .minlen = 4, .maxlen = 4 },
 	[KSVC_BE_A_IN6]		= { .minlen = 16, .maxlen = 16 },
@@ -69,24 +64,13 @@ static int decode_be(struct nlattr *entry, struct ksvc_backend *b)
 static int decode_chunk(struct nlattr *chunk, struct svc_detail *d,
 			size_t *cap)
 {
-	struct nlattr *tb[KSVC_BES_A_MAX + 1], *pos;
-	const struct ksvc_svc *s = &d->svc;
 	struct ksvc_backend *b;
-	uint8_t proto;
-	uint16_t port;
-	size_t i;
-	int rem;
+	struct nlattr *pos;
+	int i, rem;
 
-	if (nla_parse_nested(tb, KSVC_BES_A_MAX, chunk, bes_policy) < 0 ||
-	    !tb[KSVC_BES_A_PROTO] || !tb[KSVC_BES_A_PORT])
-		return -EBADMSG;
-	proto = nla_get_u8(tb[KSVC_BES_A_PROTO]);
-	port = nla_get_u16(tb[KSVC_BES_A_PORT]);
-	for (i = 0; i < s->n_ports; i++)
-		if (s->ports[i].proto == proto && s->ports[i].port == port)
-			break;
-	if (i == s->n_ports)
-		return -EBADMSG;
+	i = ksvc_chunk_port(chunk, &d->svc);
+	if (i < 0)
+		return i;
 	nla_for_each_nested(pos, chunk, rem) {
 		if (nla_type(pos) != KSVC_BES_A_ENTRY)
 			continue;
