@@ -9,6 +9,12 @@
 #   skip       "desc" "reason"              counted separately, neither pass nor fail
 #   finish                                  prints "vm: N passed, N failed"; exit 1 on failures
 #
+# Shared helpers for the tests (they set KO and OOPS after sourcing this):
+#
+#   load_ksvc [PARAM=VALUE...]   modprobe ksvc.ko's dependencies, insmod it
+#   dmesg_clean                  dmesg has no line matching OOPS
+#   nsx NS cmd...                run cmd in netns NS; "node" is the init netns
+#
 # Each check prints "ok N - desc" or "not ok N - desc", followed by the
 # command's output indented by four spaces. Commands that are not shell
 # functions are killed after CHECK_TIMEOUT seconds (default 60).
@@ -94,4 +100,25 @@ finish() {
 	echo "vm: $_pass passed, $_fail failed"
 	if [ "$_fail" = 0 ]; then exit 0; fi
 	exit 1
+}
+
+# load_ksvc [PARAM=VALUE...]: insmod ksvc.ko after modprobing its dependencies
+# (insmod doesn't)
+load_ksvc() {
+	local deps
+	deps=$(modinfo -F depends "$KO") || return 1
+	# shellcheck disable=SC2086 # one word per module
+	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
+	insmod "$KO" "$@"
+}
+
+dmesg_clean() {
+	! dmesg | grep -E "$OOPS"
+}
+
+# nsx NS cmd...: run cmd in netns NS; "node" is the init netns
+nsx() {
+	local ns=$1
+	shift
+	if [ "$ns" = node ]; then "$@"; else ip netns exec "$ns" "$@"; fi
 }

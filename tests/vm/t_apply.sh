@@ -16,14 +16,6 @@ EX=$PWD/examples
 T=$(mktemp -d)
 OOPS='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|list_del corruption|refcount_t|Call Trace:'
 
-load_ksvc() {
-	local deps
-	deps=$(modinfo -F depends "$KO") || return 1
-	# shellcheck disable=SC2086 # one word per module
-	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
-	insmod "$KO"
-}
-
 # names: the services of the default namespace, one per line, sorted
 names() { "$K" get services -o name | sort; }
 

@@ -67,13 +67,6 @@ pod_ip() { echo "10.244.0.1${1#pod}"; }
 pod_ip6() { echo "fd00:244::1${1#pod}"; }
 pod_node() { if [ "$1" = pod3 ]; then echo node-2; else echo node-1; fi; }
 
-# nsx NS cmd...: run cmd in netns NS; "node" is the init netns
-nsx() {
-	local ns=$1
-	shift
-	if [ "$ns" = node ]; then "$@"; else ip netns exec "$ns" "$@"; fi
-}
-
 # --- topology --------------------------------------------------------------
 
 setup_node() {
@@ -159,7 +152,7 @@ listening() {
 	return 1
 }
 
-# insmod ksvc.ko after modprobing what it depends on (insmod doesn't)
+# lib.sh's load_ksvc, showing what it depends on
 load_ksvc() {
 	local deps
 	deps=$(modinfo -F depends "$KO") || return 1
@@ -363,10 +356,6 @@ conns_nonzero() {
 	get_row "$1" -o wide || return 1
 	echo "row: $(cat "$D/row")"
 	[ "$(awk '{print $NF}' "$D/row")" -gt 0 ] 2>/dev/null
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
 }
 
 flush_ct() {

@@ -22,18 +22,6 @@ NAMES=/tmp/many.names   # "namespace/name" of every service in $YAML, sorted
 
 # --- helpers ---------------------------------------------------------------
 
-load_ksvc() {
-	local deps
-	deps=$(modinfo -F depends "$KO") || return 1
-	# shellcheck disable=SC2086 # one word per module
-	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
-	insmod "$KO" "$@"
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
-}
-
 # gen_yaml: $N Services svc-I in namespaces ns-a, ns-b, ns-c (I mod 3), on
 # clusterIPs 10.96.(I/250).(I%250+1):80, and EndpointSlices for the first 3
 gen_yaml() {

@@ -16,15 +16,6 @@ OOPS='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|list_del corruption|list
 
 # --- helpers ---------------------------------------------------------------
 
-# insmod ksvc.ko after modprobing what it depends on (insmod doesn't)
-load_ksvc() {
-	local deps
-	deps=$(modinfo -F depends "$KO") || return 1
-	# shellcheck disable=SC2086 # one word per module
-	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
-	insmod "$KO"
-}
-
 # get [NETNS]: `ksvcctl get services`, in NETNS if given
 get() {
 	if [ $# -gt 0 ]; then
@@ -81,10 +72,6 @@ no_row() {
 	out=$(get) || return 1
 	printf '%s\n' "$out"
 	! printf '%s\n' "$out" | awk -v n="$1" '$1 == n { f = 1 } END { exit !f }'
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
 }
 
 # --- inputs ----------------------------------------------------------------

@@ -29,6 +29,7 @@
 # srv, services in rtr.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
 
 K=$PWD/tools/ksvcctl/ksvcctl
 KO=${KSVC_KO:-$PWD/kmod/ksvc.ko}
@@ -45,50 +46,7 @@ BG_PIDS=()
 mkdir -p "$D"
 rm -rf "${D:?}"/*
 
-pod_ip() { echo "10.244.0.1${1#pod}"; }
-
-nsx() {
-	local ns=$1
-	shift
-	if [ "$ns" = node ]; then "$@"; else ip netns exec "$ns" "$@"; fi
-}
-
-# --- topology (from t_datapath) ---------------------------------------------
-
-setup_node() {
-	modprobe -a bridge veth br_netfilter &&
-	hostname node-1 &&
-	sysctl -qw net.ipv4.ip_forward=1 net.ipv4.tcp_syn_retries=1 &&
-	ip link add cbr0 type bridge forward_delay 0 &&
-	ip addr add 10.244.0.1/24 dev cbr0 &&
-	ip link set cbr0 up &&
-	ip route add 10.96.0.0/12 dev cbr0 &&
-	sysctl -qw net.bridge.bridge-nf-call-iptables=1 \
-		net.bridge.bridge-nf-call-ip6tables=1
-}
-
-setup_pod() {
-	local p=$1 v=v$1
-	ip netns add "$p" &&
-	ip link add "$v" type veth peer name eth0 netns "$p" &&
-	ip link set "$v" master cbr0 up &&
-	ip link set "$v" type bridge_slave hairpin on &&
-	nsx "$p" sh -c "sysctl -qw net.ipv4.tcp_syn_retries=1 &&
-		ip link set lo up && ip link set eth0 up &&
-		ip addr add $(pod_ip "$p")/24 dev eth0 &&
-		ip route add default via 10.244.0.1"
-}
-
-setup_ext() {
-	ip netns add ext &&
-	ip link add veth-ext type veth peer name eth0 netns ext &&
-	ip addr add 192.168.100.1/24 dev veth-ext &&
-	ip link set veth-ext up &&
-	nsx ext sh -c "sysctl -qw net.ipv4.tcp_syn_retries=1 &&
-		ip link set lo up && ip link set eth0 up &&
-		ip addr add 192.168.100.2/24 dev eth0 &&
-		ip route add default via 192.168.100.1"
-}
+# --- topology: tests/vm/topo.sh, plus ---------------------------------------
 
 # setup_c: cli -- rtr -- srv, rtr forwards; no process stays in rtr
 setup_c() {
@@ -111,21 +69,8 @@ start_server() {
 	BG_PIDS+=($!)
 }
 
-listening() {
-	local out
-	for _ in $(seq 100); do
-		out=$(nsx "$1" ss -Htln)
-		if [ "$(printf '%s\n' "$out" | grep -cE ':(8080|9000) ')" -ge 2 ]; then
-			printf '%s\n' "$out"
-			return 0
-		fi
-		sleep 0.2
-	done
-	printf '%s\n' "$out"
-	return 1
-}
-
 DEPS_LOADED=
+# lib.sh's load_ksvc, modprobing the dependencies only once
 # shellcheck disable=SC2120 # no module parameters here
 load_ksvc() {
 	local deps
@@ -136,10 +81,6 @@ load_ksvc() {
 		DEPS_LOADED=1
 	fi
 	insmod "$KO" "$@"
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
 }
 
 loaded() { test -e /sys/module/ksvc; }
@@ -235,7 +176,7 @@ rmmod_now() {
 	t0=$(date +%s%N)
 	rmmod ksvc || rc=$?
 	echo "rmmod: exit $rc after $((($(date +%s%N) - t0) / 1000000)) ms"
-	return $rc
+	return "$rc"
 }
 
 # a_after: after rmmod the clients are still running and writing lines,

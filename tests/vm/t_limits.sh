@@ -43,12 +43,6 @@ rm -f "$D"/*
 # the OOM killer should pick a runaway ksvcctl, never this script
 echo -1000 >/proc/$$/oom_score_adj
 
-nsx() {
-	local ns=$1
-	shift
-	if [ "$ns" = node ]; then "$@"; else ip netns exec "$ns" "$@"; fi
-}
-
 setup() {
 	modprobe veth &&
 	ip netns add pod1 &&
@@ -67,18 +61,6 @@ listening() {
 		sleep 0.2
 	done
 	return 1
-}
-
-load_ksvc() {
-	local deps
-	deps=$(modinfo -F depends "$KO") || return 1
-	# shellcheck disable=SC2086 # one word per module
-	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
-	insmod "$KO" "$@"
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
 }
 
 # nr_services: the kernel's count for this netns (CONFIG_GET)
@@ -238,7 +220,7 @@ fuzz() {
 	grep -A30 'FAILED' "$D/fuzz.out" | head -n 40
 	echo "fuzz: $((SECONDS - t0)) s wall clock, exit $rc"
 	FUZZ_SUM+="$(tail -n 1 "$D/fuzz.out"); "
-	return $rc
+	return "$rc"
 }
 
 state() { "${NL[@]}" config && "${NL[@]}" dump | sort; }

@@ -22,19 +22,6 @@ FUZZ_SEED=${KSVC_FUZZ_SEED:-$(date +%s)}
 
 # --- helpers ---------------------------------------------------------------
 
-# load_ksvc [PARAM=VALUE...]: insmod ksvc.ko after modprobing its dependencies
-load_ksvc() {
-	local deps
-	deps=$(modinfo -F depends "$KO") || return 1
-	# shellcheck disable=SC2086 # one word per module
-	if [ -n "$deps" ]; then modprobe -a ${deps//,/ } || return 1; fi
-	insmod "$KO" "$@"
-}
-
-dmesg_clean() {
-	! dmesg | grep -E "$OOPS"
-}
-
 # expect CASE ERRNO [REGEX] [--any-msg]: send nlraw.py's request CASE
 expect() {
 	"${NL[@]}" expect "$@"

@@ -7,6 +7,7 @@
 #define KSVCCTL_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Each verb gets argv[0] = its own name; returns the exit status. */
 int cmd_apply(int argc, char **argv);
@@ -22,6 +23,22 @@ int opt_error(const char *verb, char **argv, int opt);
 
 /* "service", "services" or "svc". */
 bool is_service_resource(const char *arg);
+
+/* The services "get" and "describe" act on: by name, or all of them. */
+struct svc_args {
+	const char *ns;		/* -n, else KSVCCTL_DEFAULT_NS */
+	bool all;		/* -A */
+	char **names;
+	size_t n_names;
+};
+
+/*
+ * After @verb's options: "services [NAME...]" into @a; @missing is the
+ * error when the resource type is missing.  Returns an exit status, or
+ * -1 to go on.
+ */
+int svc_args_parse(const char *verb, const char *missing, int argc,
+		   char **argv, struct svc_args *a);
 
 struct ksvc_cfg_change;
 /*

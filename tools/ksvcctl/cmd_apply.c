@@ -49,7 +49,7 @@ static const char usage[] =
 	"                          warnings (warn) or not checked (ignore, false)\n"
 	"  -h, --help              show this help\n";
 
-enum { OPT_DRY_RUN = 256, OPT_PRUNE, OPT_ALL, OPT_VALIDATE };
+enum { OPT_PRUNE = OPT_VERB, OPT_ALL };
 
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
@@ -63,20 +63,18 @@ static const struct option opts[] = {
 };
 
 struct apply_args {
-	char **paths;
-	size_t n_paths;
+	struct file_flags files;	/* -f, --dry-run, --validate */
 	const char *ns;
 	bool prune, all;
-	enum dry_run dry_run;
-	enum yaml_unknown validate;
 };
 
 static int parse_opt(int c, char **argv, struct apply_args *a)
 {
+	int ret;
+
+	if (parse_file_flag("apply", c, &a->files, &ret))
+		return ret;
 	switch (c) {
-	case 'f':
-		a->paths[a->n_paths++] = optarg;
-		return -1;
 	case 'n':
 		a->ns = optarg;
 		return -1;
@@ -86,10 +84,6 @@ static int parse_opt(int c, char **argv, struct apply_args *a)
 	case OPT_ALL:
 		a->all = true;
 		return -1;
-	case OPT_DRY_RUN:
-		return parse_dry_run("apply", optarg, &a->dry_run);
-	case OPT_VALIDATE:
-		return parse_validate("apply", optarg, &a->validate);
 	case 'h':
 		fputs(usage, stdout);
 		return 0;
@@ -111,13 +105,13 @@ static int apply_parse(int argc, char **argv, struct apply_args *a)
 	}
 	if (optind < argc)
 		return usage_error("apply", "unexpected argument \"%s\"", argv[optind]);
-	if (!a->n_paths)
+	if (!a->files.n_paths)
 		return usage_error("apply", "must specify -f");
 	if (a->all && !a->prune)
 		return usage_error("apply", "--all is only for --prune");
 	if (a->prune && !a->ns && !a->all)
 		return usage_error("apply", "--prune needs -n NAMESPACE or --all: it deletes the services of a namespace that the input does not name");
-	if (a->prune && a->dry_run == DRY_RUN_CLIENT)
+	if (a->prune && a->files.dry_run == DRY_RUN_CLIENT)
 		return usage_error("apply", "--prune needs the kernel's services: use --dry-run=server");
 	return -1;
 }
@@ -178,17 +172,17 @@ static int send_plan(struct plan *p, enum dry_run dr)
 
 static int apply_run(const struct apply_args *a)
 {
-	struct load_opts o = { .unknown = a->validate, .ns = a->ns };
+	struct load_opts o = { .unknown = a->files.validate, .ns = a->ns };
 	struct model m = { 0 };
 	struct plan p;
 	int ret = 1;
 
-	if (a->dry_run != DRY_RUN_CLIENT) {
+	if (a->files.dry_run != DRY_RUN_CLIENT) {
 		if (ksvc_nl_open() < 0)
 			return 1;
 		kernel_range(&o);
 	}
-	if (model_load_opts(a->paths, a->n_paths, &m, &o) < 0)
+	if (model_load_opts(a->files.paths, a->files.n_paths, &m, &o) < 0)
 		return 1;
 	if (!m.n_svcs && !a->prune) {
 		model_free(&m);
@@ -196,7 +190,7 @@ static int apply_run(const struct apply_args *a)
 	}
 	plan_from_model(&p, &m, KSVC_OP_APPLY, stdout);
 	if (!a->prune || !add_prune(&p, a, &m))
-		ret = send_plan(&p, a->dry_run);
+		ret = send_plan(&p, a->files.dry_run);
 	plan_free(&p);
 	model_free(&m);
 	return ret;
@@ -204,14 +198,14 @@ static int apply_run(const struct apply_args *a)
 
 int cmd_apply(int argc, char **argv)
 {
-	struct apply_args a = { .paths = calloc(argc, sizeof(char *)) };
+	struct apply_args a = { .files.paths = calloc(argc, sizeof(char *)) };
 	int ret;
 
-	if (!a.paths)
+	if (!a.files.paths)
 		return 1;
 	ret = apply_parse(argc, argv, &a);
 	if (ret < 0)
 		ret = apply_run(&a);
-	free(a.paths);
+	free(a.files.paths);
 	return ret;
 }

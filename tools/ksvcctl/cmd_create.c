@@ -34,8 +34,6 @@ static const char usage[] =
 	"      --validate=MODE  unknown fields: strict (default), warn, ignore\n"
 	"  -h, --help           show this help\n";
 
-enum { OPT_DRY_RUN = 256, OPT_VALIDATE };
-
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
 	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
@@ -50,26 +48,19 @@ static struct load_opts load_opts;
 /* Returns an exit status, or -1 to go on with the -f paths collected. */
 static int parse(int argc, char **argv, char **paths, size_t *n)
 {
+	struct file_flags f = { .paths = paths };
 	int c, ret;
 
 	optind = 0;
 	dry_run = DRY_RUN_NONE;
 	memset(&load_opts, 0, sizeof(load_opts));
 	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+		if (parse_file_flag("create", c, &f, &ret)) {
+			if (ret >= 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
-		case 'f':
-			paths[(*n)++] = optarg;
-			break;
-		case OPT_DRY_RUN:
-			ret = parse_dry_run("create", optarg, &dry_run);
-			if (ret >= 0)
-				return ret;
-			break;
-		case OPT_VALIDATE:
-			ret = parse_validate("create", optarg, &load_opts.unknown);
-			if (ret >= 0)
-				return ret;
-			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -79,8 +70,11 @@ static int parse(int argc, char **argv, char **paths, size_t *n)
 	}
 	if (optind < argc)
 		return usage_error("create", "unexpected argument \"%s\"", argv[optind]);
-	if (!*n)
+	if (!f.n_paths)
 		return usage_error("create", "must specify -f");
+	*n = f.n_paths;
+	dry_run = f.dry_run;
+	load_opts.unknown = f.validate;
 	return -1;
 }
 

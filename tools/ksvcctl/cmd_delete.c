@@ -32,7 +32,7 @@ static const char usage[] =
 	"      --validate=MODE     unknown fields: strict (default), warn, ignore\n"
 	"  -h, --help              show this help\n";
 
-enum { OPT_IGNORE_NOT_FOUND = 256, OPT_DRY_RUN, OPT_VALIDATE };
+enum { OPT_IGNORE_NOT_FOUND = OPT_VERB };
 
 static const struct option opts[] = {
 	{ "filename", required_argument, NULL, 'f' },
@@ -45,14 +45,11 @@ static const struct option opts[] = {
 };
 
 struct del_args {
-	char **paths;
-	size_t n_paths;
+	struct file_flags files;	/* -f, --dry-run, --validate */
 	const char *ns;
 	char **names;
 	size_t n_names;
 	bool ignore_not_found;
-	enum dry_run dry_run;
-	enum yaml_unknown validate;
 };
 
 static int delete_one(const struct del_args *a, const char *ns,
@@ -120,7 +117,7 @@ static int delete_dry(const struct del_args *a, const struct model *m)
 	int err = 0;
 
 	plan_from_model(&p, m, KSVC_OP_DELETE, stdout);
-	if (a->dry_run == DRY_RUN_CLIENT) {
+	if (a->files.dry_run == DRY_RUN_CLIENT) {
 		plan_print_client(&p, stdout);
 	} else if (p.n && ksvc_nl_open() < 0) {
 		err = -EIO;
@@ -130,7 +127,7 @@ static int delete_dry(const struct del_args *a, const struct model *m)
 			plan_report_error(&p, err, ksvc_nl_err_offset(),
 					  ksvc_nl_extack(), stderr);
 		} else {
-			plan_print_results(&p, res, n, a->dry_run, stdout);
+			plan_print_results(&p, res, n, a->files.dry_run, stdout);
 			free(res);
 		}
 	}
@@ -140,10 +137,11 @@ static int delete_dry(const struct del_args *a, const struct model *m)
 
 static int delete_files(const struct del_args *a)
 {
-	struct load_opts o = { .unknown = a->validate };
+	const struct file_flags *f = &a->files;
+	struct load_opts o = { .unknown = f->validate };
 	struct model m = { 0 };
-	int ret = model_load_opts(a->paths, a->n_paths, &m, &o) < 0 ? 1 :
-		  a->dry_run ? delete_dry(a, &m) : delete_model(a, &m);
+	int ret = model_load_opts(f->paths, f->n_paths, &m, &o) < 0 ? 1 :
+		  f->dry_run ? delete_dry(a, &m) : delete_model(a, &m);
 
 	model_free(&m);
 	return ret;
@@ -155,25 +153,17 @@ static int parse_opts(int argc, char **argv, struct del_args *a)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
+		if (parse_file_flag("delete", c, &a->files, &ret)) {
+			if (ret >= 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
-		case 'f':
-			a->paths[a->n_paths++] = optarg;
-			break;
 		case 'n':
 			a->ns = optarg;
 			break;
 		case OPT_IGNORE_NOT_FOUND:
 			a->ignore_not_found = true;
-			break;
-		case OPT_DRY_RUN:
-			ret = parse_dry_run("delete", optarg, &a->dry_run);
-			if (ret >= 0)
-				return ret;
-			break;
-		case OPT_VALIDATE:
-			ret = parse_validate("delete", optarg, &a->validate);
-			if (ret >= 0)
-				return ret;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -188,13 +178,13 @@ static int parse_opts(int argc, char **argv, struct del_args *a)
 /* What is left after the options: "service NAME..." or nothing with -f. */
 static int parse_args(int argc, char **argv, struct del_args *a)
 {
-	if (a->n_paths && optind < argc)
+	if (a->files.n_paths && optind < argc)
 		return usage_error("delete", "specify either -f or service NAME..., not both");
-	if (a->n_paths && a->ns)
+	if (a->files.n_paths && a->ns)
 		return usage_error("delete", "-n cannot be used with -f: the YAML names the namespace");
-	if (a->n_paths)
+	if (a->files.n_paths)
 		return -1;
-	if (a->dry_run)
+	if (a->files.dry_run)
 		return usage_error("delete", "--dry-run is for delete -f");
 	if (optind >= argc)
 		return usage_error("delete", "You must provide one or more resources by argument or filename.");
@@ -212,16 +202,16 @@ static int parse_args(int argc, char **argv, struct del_args *a)
 
 int cmd_delete(int argc, char **argv)
 {
-	struct del_args a = { .paths = calloc(argc, sizeof(char *)) };
+	struct del_args a = { .files.paths = calloc(argc, sizeof(char *)) };
 	int ret;
 
-	if (!a.paths)
+	if (!a.files.paths)
 		return 1;
 	ret = parse_opts(argc, argv, &a);
 	if (ret < 0)
 		ret = parse_args(argc, argv, &a);
 	if (ret < 0)
-		ret = a.n_paths ? delete_files(&a) : delete_names(&a);
-	free(a.paths);
+		ret = a.files.n_paths ? delete_files(&a) : delete_names(&a);
+	free(a.files.paths);
 	return ret;
 }

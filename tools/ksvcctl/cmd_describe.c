@@ -37,13 +37,6 @@ static const struct option opts[] = {
 	{ 0 }
 };
 
-struct describe_args {
-	const char *ns;
-	bool all;
-	char **names;
-	size_t n_names;
-};
-
 struct detail_list {
 	struct svc_detail *v;
 	size_t n, cap;
@@ -173,7 +166,7 @@ static int refetch_partial(struct detail_list *l)
 	return 0;
 }
 
-static int describe_all(const struct describe_args *a, const char *prefix,
+static int describe_all(const struct svc_args *a, const char *prefix,
 			struct detail_list *l)
 {
 	int err;
@@ -194,7 +187,7 @@ static int describe_all(const struct describe_args *a, const char *prefix,
  * One name that matches nothing describes the services it is a prefix of
  * (kubectl's DescribeMatchingResources), NotFound only if there are none.
  */
-static int describe_names(const struct describe_args *a, struct detail_list *l)
+static int describe_names(const struct svc_args *a, struct detail_list *l)
 {
 	int ret = 0, err;
 	size_t i;
@@ -221,7 +214,7 @@ static int describe_names(const struct describe_args *a, struct detail_list *l)
 	return ret;
 }
 
-static int parse_opts(int argc, char **argv, struct describe_args *a)
+static int parse_opts(int argc, char **argv, struct svc_args *a)
 {
 	int c;
 
@@ -244,25 +237,15 @@ static int parse_opts(int argc, char **argv, struct describe_args *a)
 	return -1;
 }
 
-static int parse_args(int argc, char **argv, struct describe_args *a)
+static int parse_args(int argc, char **argv, struct svc_args *a)
 {
-	if (optind >= argc)
-		return usage_error("describe", "You must specify the type of resource to describe. Use \"ksvcctl describe services\"");
-	if (!is_service_resource(argv[optind]))
-		return usage_error("describe", "the server doesn't have a resource type \"%s\"",
-				   argv[optind]);
-	a->names = &argv[optind + 1];
-	a->n_names = argc - optind - 1;
-	if (a->all && a->n_names)
-		return usage_error("describe", "a resource cannot be retrieved by name across all namespaces");
-	if (!a->ns)	/* with -A, as in kubectl, -n is ignored */
-		a->ns = KSVCCTL_DEFAULT_NS;
-	return -1;
+	return svc_args_parse("describe", "You must specify the type of resource to describe. Use \"ksvcctl describe services\"",
+			      argc, argv, a);
 }
 
 int cmd_describe(int argc, char **argv)
 {
-	struct describe_args a = { 0 };
+	struct svc_args a = { 0 };
 	struct detail_list l = { 0 };
 	int ret = parse_opts(argc, argv, &a);
 

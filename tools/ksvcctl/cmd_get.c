@@ -48,11 +48,9 @@ static const struct option opts[] = {
 enum get_fmt { FMT_TABLE, FMT_WIDE, FMT_NAME, FMT_YAML, FMT_JSON };
 
 struct get_args {
-	const char *ns;
-	bool all, wide, no_headers;
+	struct svc_args svc;	/* -n, -A, the names */
+	bool wide, no_headers;
 	enum get_fmt fmt;
-	char **names;
-	size_t n_names;
 };
 
 struct svc_list {
@@ -84,15 +82,6 @@ static int list_add(struct ksvc_svc *s, void *arg)
 	return 0;
 }
 
-static void list_free(struct svc_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		ksvc_svc_free(&l->v[i]);
-	free(l->v);
-}
-
 static int cmp_svc(const void *a, const void *b)
 {
 	const struct ksvc_svc *x = a, *y = b;
@@ -109,7 +98,7 @@ static const char *const columns[] = {
 /* NAMESPACE only with -A, the last two only with -o wide. */
 static size_t n_columns(const struct get_args *a)
 {
-	return 6 + a->all + (a->wide ? 2 : 0);
+	return 6 + a->svc.all + (a->wide ? 2 : 0);
 }
 
 static int add_row(struct table *t, const struct get_args *a,
@@ -126,7 +115,7 @@ static int add_row(struct table *t, const struct get_args *a,
 	svc_age(s, now, age, sizeof(age));
 	snprintf(eps, sizeof(eps), "%zu", svc_endpoints(s));
 	snprintf(conns, sizeof(conns), "%" PRIu64, svc_conns(s));
-	return table_add(t, a->all ? row : row + 1);
+	return table_add(t, a->svc.all ? row : row + 1);
 }
 
 static int64_t now_ns(void)
@@ -146,7 +135,7 @@ static int print_list(const struct get_args *a, const struct svc_list *l)
 
 	table_init(&t, n_columns(a));
 	if (!a->no_headers)
-		ret = table_add(&t, a->all ? columns : columns + 1);
+		ret = table_add(&t, a->svc.all ? columns : columns + 1);
 	for (i = 0; i < l->n && !ret; i++)
 		ret = add_row(&t, a, &l->v[i], now);
 	if (!ret)
@@ -160,7 +149,7 @@ static int print_list(const struct get_args *a, const struct svc_list *l)
 /* kubectl prints a List for every listing, the object for one name. */
 static int print_any(const struct get_args *a, const struct svc_list *l)
 {
-	bool list = a->n_names != 1;
+	bool list = a->svc.n_names != 1;
 	size_t i;
 	int err;
 
@@ -191,8 +180,8 @@ static int get_names(const struct get_args *a, struct svc_list *l)
 	int ret = 0, err;
 	size_t i;
 
-	for (i = 0; i < a->n_names; i++) {
-		err = req_svc_get(a->ns, a->names[i], &s);
+	for (i = 0; i < a->svc.n_names; i++) {
+		err = req_svc_get(a->svc.ns, a->svc.names[i], &s);
 		if (!err)
 			err = list_add(&s, l);
 		if (!err)
@@ -200,10 +189,10 @@ static int get_names(const struct get_args *a, struct svc_list *l)
 		ret = 1;
 		if (err == -ENOENT) {
 			fprintf(stderr, "Error from server (NotFound): services \"%s\" not found\n",
-				a->names[i]);
+				a->svc.names[i]);
 			continue;
 		}
-		snprintf(ctx, sizeof(ctx), "service %s/%s", a->ns, a->names[i]);
+		snprintf(ctx, sizeof(ctx), "service %s/%s", a->svc.ns, a->svc.names[i]);
 		ksvc_nl_perror(ctx, err);
 	}
 	return ret;
@@ -213,7 +202,7 @@ static int get_all(const struct get_args *a, struct svc_list *l)
 {
 	int err;
 
-	l->ns = a->all ? NULL : a->ns;
+	l->ns = a->svc.all ? NULL : a->svc.ns;
 	err = req_svc_dump(l->ns, list_add, l);
 	if (err) {
 		ksvc_nl_perror("listing services", err);
@@ -222,10 +211,10 @@ static int get_all(const struct get_args *a, struct svc_list *l)
 	qsort(l->v, l->n, sizeof(*l->v), cmp_svc);
 	if (l->n || a->fmt == FMT_YAML || a->fmt == FMT_JSON)
 		return 0;	/* an empty List says it */
-	if (a->all)
+	if (a->svc.all)
 		fprintf(stderr, "No resources found\n");
 	else
-		fprintf(stderr, "No resources found in %s namespace.\n", a->ns);
+		fprintf(stderr, "No resources found in %s namespace.\n", a->svc.ns);
 	return 0;
 }
 
@@ -257,10 +246,10 @@ static int parse_opts(int argc, char **argv, struct get_args *a)
 	while (ret < 0 && (c = getopt_long(argc, argv, ":n:Ao:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			a->ns = optarg;
+			a->svc.ns = optarg;
 			break;
 		case 'A':
-			a->all = true;
+			a->svc.all = true;
 			break;
 		case 'o':
 			ret = parse_output(a, optarg);
@@ -280,18 +269,8 @@ static int parse_opts(int argc, char **argv, struct get_args *a)
 
 static int parse_args(int argc, char **argv, struct get_args *a)
 {
-	if (optind >= argc)
-		return usage_error("get", "you must specify the type of resource to get. Use \"ksvcctl get services\"");
-	if (!is_service_resource(argv[optind]))
-		return usage_error("get", "the server doesn't have a resource type \"%s\"",
-				   argv[optind]);
-	a->names = &argv[optind + 1];
-	a->n_names = argc - optind - 1;
-	if (a->all && a->n_names)
-		return usage_error("get", "a resource cannot be retrieved by name across all namespaces");
-	if (!a->ns)	/* with -A, as in kubectl, -n is ignored */
-		a->ns = KSVCCTL_DEFAULT_NS;
-	return -1;
+	return svc_args_parse("get", "you must specify the type of resource to get. Use \"ksvcctl get services\"",
+			      argc, argv, &a->svc);
 }
 
 int cmd_get(int argc, char **argv)
@@ -306,9 +285,9 @@ int cmd_get(int argc, char **argv)
 		return ret;
 	if (ksvc_nl_open() < 0)
 		return 1;
-	ret = a.n_names ? get_names(&a, &l) : get_all(&a, &l);
+	ret = a.svc.n_names ? get_names(&a, &l) : get_all(&a, &l);
 	if (print_any(&a, &l))
 		ret = 1;
-	list_free(&l);
+	svc_list_free(l.v, l.n);
 	return ret;
 }

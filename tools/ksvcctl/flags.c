@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The flags several verbs share, with kubectl's values and messages. */
+#include <getopt.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -41,6 +42,24 @@ int parse_validate(const char *verb, const char *arg, enum yaml_unknown *out)
 				   arg);
 	}
 	return -1;
+}
+
+bool parse_file_flag(const char *verb, int c, struct file_flags *f, int *ret)
+{
+	switch (c) {
+	case 'f':
+		f->paths[f->n_paths++] = optarg;
+		*ret = -1;
+		return true;
+	case OPT_DRY_RUN:
+		*ret = parse_dry_run(verb, optarg, &f->dry_run);
+		return true;
+	case OPT_VALIDATE:
+		*ret = parse_validate(verb, optarg, &f->validate);
+		return true;
+	default:
+		return false;
+	}
 }
 
 const char *dry_run_suffix(enum dry_run dr)

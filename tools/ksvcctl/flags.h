@@ -6,6 +6,9 @@
 #ifndef KSVCCTL_FLAGS_H
 #define KSVCCTL_FLAGS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "yaml_read.h"
 
 enum dry_run {
@@ -20,6 +23,26 @@ enum dry_run {
  */
 int parse_dry_run(const char *verb, const char *arg, enum dry_run *out);
 int parse_validate(const char *verb, const char *arg, enum yaml_unknown *out);
+
+/*
+ * -f/--filename, --dry-run and --validate, as apply, create and delete
+ * take them.  A verb's own long-only options start at OPT_VERB.
+ */
+enum { OPT_DRY_RUN = 256, OPT_VALIDATE, OPT_VERB };
+
+struct file_flags {
+	char **paths;		/* -f, in order; room for argc entries */
+	size_t n_paths;
+	enum dry_run dry_run;
+	enum yaml_unknown validate;
+};
+
+/*
+ * If getopt_long()'s @c is one of those flags, parse it into @f, set
+ * *@ret to -1 (go on) or an exit status (the usage error was printed) and
+ * return true; else false.
+ */
+bool parse_file_flag(const char *verb, int c, struct file_flags *f, int *ret);
 
 /* What kubectl appends to a result line: "", " (dry run)", " (server dry run)". */
 const char *dry_run_suffix(enum dry_run dr);

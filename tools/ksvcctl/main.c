@@ -74,6 +74,23 @@ bool is_service_resource(const char *arg)
 	       !strcmp(arg, "svc");
 }
 
+int svc_args_parse(const char *verb, const char *missing, int argc,
+		   char **argv, struct svc_args *a)
+{
+	if (optind >= argc)
+		return usage_error(verb, "%s", missing);
+	if (!is_service_resource(argv[optind]))
+		return usage_error(verb, "the server doesn't have a resource type \"%s\"",
+				   argv[optind]);
+	a->names = &argv[optind + 1];
+	a->n_names = argc - optind - 1;
+	if (a->all && a->n_names)
+		return usage_error(verb, "a resource cannot be retrieved by name across all namespaces");
+	if (!a->ns)	/* with -A, as in kubectl, -n is ignored */
+		a->ns = KSVCCTL_DEFAULT_NS;
+	return -1;
+}
+
 static const struct verb *find_verb(const char *name)
 {
 	size_t i;

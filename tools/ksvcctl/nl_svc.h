@@ -85,6 +85,13 @@ int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
  * that follow it (0, -ENOMEM or -EBADMSG); release with ksvc_svc_free.
  */
 int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *out);
+/* A KSVC_A_*_STATS nest (absent counters are 0): 0 or -EBADMSG. */
+int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st);
+/*
+ * The port a KSVC_A_BACKENDS chunk is for: its index in @s->ports, or
+ * -EBADMSG.
+ */
+int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s);
 void ksvc_svc_free(struct ksvc_svc *s);
 
 #endif

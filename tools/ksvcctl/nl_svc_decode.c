@@ -85,7 +85,7 @@ static uint64_t get_u64(struct nlattr *a)
 	return a ? nla_get_u64(a) : 0;
 }
 
-static int decode_stats(struct nlattr *nest, struct ksvc_stats *st)
+int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st)
 {
 	struct nlattr *tb[KSVC_STATS_A_MAX + 1];
 
@@ -150,7 +150,7 @@ static int decode_port(struct nlattr *entry, struct ksvc_port *p,
 	}
 	if (tb[KSVC_PORT_A_STATS]) {
 		acc->have_stats = true;
-		return decode_stats(tb[KSVC_PORT_A_STATS], &p->stats);
+		return ksvc_stats_decode(tb[KSVC_PORT_A_STATS], &p->stats);
 	}
 	return 0;
 }
@@ -169,7 +169,7 @@ static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
 	    (nla_get_u32(tb[KSVC_BE_A_FLAGS]) & KSVC_BE_F_READY))
 		p->n_ready++;
 	if (tb[KSVC_BE_A_STATS]) {
-		if (decode_stats(tb[KSVC_BE_A_STATS], &st))
+		if (ksvc_stats_decode(tb[KSVC_BE_A_STATS], &st))
 			return -EBADMSG;
 		add_stats(&acc->be_sum, &st);
 	}
@@ -177,14 +177,12 @@ static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
 }
 
 /* One KSVC_A_BACKENDS chunk, added to the port it names. */
-static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
-			struct port_acc *acc)
+int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s)
 {
-	struct nlattr *tb[KSVC_BES_A_MAX + 1], *pos;
+	struct nlattr *tb[KSVC_BES_A_MAX + 1];
 	uint8_t proto;
 	uint16_t port;
 	size_t i;
-	int rem;
 
 	if (nla_parse_nested(tb, KSVC_BES_A_MAX, chunk, bes_policy) < 0 ||
 	    !tb[KSVC_BES_A_PROTO] || !tb[KSVC_BES_A_PORT])
@@ -193,9 +191,19 @@ static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
 	port = nla_get_u16(tb[KSVC_BES_A_PORT]);
 	for (i = 0; i < s->n_ports; i++)
 		if (s->ports[i].proto == proto && s->ports[i].port == port)
-			break;
-	if (i == s->n_ports)
-		return -EBADMSG;	/* names a port the service lacks */
+			return i;
+	return -EBADMSG;	/* names a port the service lacks */
+}
+
+static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
+			struct port_acc *acc)
+{
+	struct nlattr *pos;
+	int i, rem;
+
+	i = ksvc_chunk_port(chunk, s);
+	if (i < 0)
+		return i;
 	nla_for_each_nested(pos, chunk, rem) {
 		if (nla_type(pos) != KSVC_BES_A_ENTRY)
 			continue;

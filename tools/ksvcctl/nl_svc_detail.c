@@ -14,11 +14,6 @@
 
 #include "describe.h"
 
-static struct nla_policy bes_policy[KSVC_BES_A_MAX + 1] = {
-	[KSVC_BES_A_PROTO]	= { .type = NLA_U8 },
-	[KSVC_BES_A_PORT]	= { .type = NLA_U16 },
-};
-
 static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_IN]		= { .minlen = 4, .maxlen = 4 },
 	[KSVC_BE_A_IN6]		= { .minlen = 16, .maxlen = 16 },
@@ -28,29 +23,6 @@ static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_NODE_NAME]	= { .type = NLA_STRING, .maxlen = KSVC_NAME_MAX },
 	[KSVC_BE_A_STATS]	= { .type = NLA_NESTED },
 };
-
-static struct nla_policy stats_policy[KSVC_STATS_A_MAX + 1] = {
-	[KSVC_STATS_A_CONNS]	= { .type = NLA_U64 },
-	[KSVC_STATS_A_PACKETS]	= { .type = NLA_U64 },
-	[KSVC_STATS_A_BYTES]	= { .type = NLA_U64 },
-};
-
-static uint64_t get_u64(struct nlattr *a)
-{
-	return a ? nla_get_u64(a) : 0;
-}
-
-static int decode_stats(struct nlattr *nest, struct ksvc_stats *st)
-{
-	struct nlattr *tb[KSVC_STATS_A_MAX + 1];
-
-	if (nla_parse_nested(tb, KSVC_STATS_A_MAX, nest, stats_policy) < 0)
-		return -EBADMSG;
-	st->conns = get_u64(tb[KSVC_STATS_A_CONNS]);
-	st->packets = get_u64(tb[KSVC_STATS_A_PACKETS]);
-	st->bytes = get_u64(tb[KSVC_STATS_A_BYTES]);
-	return 0;
-}
 
 static struct ksvc_backend *be_push(struct svc_detail *d, size_t *cap)
 {
@@ -85,31 +57,20 @@ static int decode_be(struct nlattr *entry, struct ksvc_backend *b)
 	if (tb[KSVC_BE_A_NODE_NAME])
 		nla_strlcpy(b->node, tb[KSVC_BE_A_NODE_NAME], sizeof(b->node));
 	if (tb[KSVC_BE_A_STATS])
-		return decode_stats(tb[KSVC_BE_A_STATS], &b->stats);
+		return ksvc_stats_decode(tb[KSVC_BE_A_STATS], &b->stats);
 	return 0;
 }
 
 static int decode_chunk(struct nlattr *chunk, struct svc_detail *d,
 			size_t *cap)
 {
-	struct nlattr *tb[KSVC_BES_A_MAX + 1], *pos;
-	const struct ksvc_svc *s = &d->svc;
 	struct ksvc_backend *b;
-	uint8_t proto;
-	uint16_t port;
-	size_t i;
-	int rem;
+	struct nlattr *pos;
+	int i, rem;
 
-	if (nla_parse_nested(tb, KSVC_BES_A_MAX, chunk, bes_policy) < 0 ||
-	    !tb[KSVC_BES_A_PROTO] || !tb[KSVC_BES_A_PORT])
-		return -EBADMSG;
-	proto = nla_get_u8(tb[KSVC_BES_A_PROTO]);
-	port = nla_get_u16(tb[KSVC_BES_A_PORT]);
-	for (i = 0; i < s->n_ports; i++)
-		if (s->ports[i].proto == proto && s->ports[i].port == port)
-			break;
-	if (i == s->n_ports)
-		return -EBADMSG;
+	i = ksvc_chunk_port(chunk, &d->svc);
+	if (i < 0)
+		return i;
 	nla_for_each_nested(pos, chunk, rem) {
 		if (nla_type(pos) != KSVC_BES_A_ENTRY)
 			continue;

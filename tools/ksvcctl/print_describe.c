@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "describe.h"
+#include "print.h"
 
 #define DESCRIBE_PAD	2	/* kubectl's tabbedString(): tabwriter padding */
 #define ENDPOINTS_MAX	3	/* formatEndpointSlices() lists this many */
@@ -63,17 +64,6 @@ static const char *type_str(uint8_t type)
 	case KSVC_SVC_TYPE_LOAD_BALANCER:	return "LoadBalancer";
 	default:				return "<unknown>";
 	}
-}
-
-static const char *proto_str(uint8_t proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case IPPROTO_TCP:	return "TCP";
-	case IPPROTO_UDP:	return "UDP";
-	case IPPROTO_SCTP:	return "SCTP";
-	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
 }
 
 static const char *sched_str(uint8_t sched, char *buf, size_t len)
@@ -225,7 +215,7 @@ static void describe_ports(struct dw *w, const struct svc_detail *d)
 	for (i = 0; i < d->svc.n_ports; i++) {
 		p = &d->svc.ports[i];
 		name = p->name[0] ? p->name : "<unset>";
-		proto = proto_str(p->proto, pr, sizeof(pr));
+		proto = svc_proto_str(p->proto, pr, sizeof(pr));
 		/* "Port:\t%s\t%d/%s": a one-line tabwriter block, padding 2 */
 		field(w, "Port:", "%s  %u/%s", name, p->port, proto);
 		field(w, "TargetPort:", "%u/%s",
@@ -261,7 +251,8 @@ static const char *port_label(const struct ksvc_port *p, char *buf,
 
 	if (p->name[0])
 		return p->name;
-	snprintf(buf, len, "%u/%s", p->port, proto_str(p->proto, pr, sizeof(pr)));
+	snprintf(buf, len, "%u/%s", p->port,
+		 svc_proto_str(p->proto, pr, sizeof(pr)));
 	return buf;
 }
 
@@ -277,7 +268,7 @@ static void describe_conns(struct dw *w, const struct svc_detail *d)
 		if (d->svc.n_ports > 1 && p->name[0])
 			snprintf(which, sizeof(which), "  (%s %u/%s)",
 				 port_label(p, lbl, sizeof(lbl)), p->port,
-				 proto_str(p->proto, pr, sizeof(pr)));
+				 svc_proto_str(p->proto, pr, sizeof(pr)));
 		else if (d->svc.n_ports > 1)
 			snprintf(which, sizeof(which), "  (%s)",
 				 port_label(p, lbl, sizeof(lbl)));

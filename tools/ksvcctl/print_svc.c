@@ -103,7 +103,7 @@ void svc_external_ip(const struct ksvc_svc *s, bool wide, char *buf,
 			 "<pending>" : "<none>");
 }
 
-static const char *proto_str(uint8_t proto, char *buf, size_t len)
+const char *svc_proto_str(uint8_t proto, char *buf, size_t len)
 {
 	switch (proto) {
 	case IPPROTO_TCP:	return "TCP";
@@ -125,10 +125,11 @@ void svc_ports(const struct ksvc_svc *s, char *buf, size_t len)
 		p = &s->ports[i];
 		if (p->node_port)
 			snprintf(piece, sizeof(piece), "%u:%u/%s", p->port,
-				 p->node_port, proto_str(p->proto, pr, sizeof(pr)));
+				 p->node_port,
+				 svc_proto_str(p->proto, pr, sizeof(pr)));
 		else
 			snprintf(piece, sizeof(piece), "%u/%s", p->port,
-				 proto_str(p->proto, pr, sizeof(pr)));
+				 svc_proto_str(p->proto, pr, sizeof(pr)));
 		join(buf, len, piece);
 	}
 	if (!buf[0])
