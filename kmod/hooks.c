@@ -108,7 +108,7 @@ static unsigned int no_endpoint(struct ksvc_net *kn, const struct ksvc_svc *svc,
 static u32 flow_hash(struct ksvc_net *kn, const struct nf_conntrack_tuple *t)
 {
 	return jhash(&t->src.u3, sizeof(t->src.u3),
-		     kn->seed ^ ((u32)t->src.u.all << 16) ^ t->dst.protonum);
+		     kn->seed ^ ((u32)ntohs(t->src.u.all) << 16) ^ t->dst.protonum);
 }
 
 static unsigned int setup_dnat(struct nf_conn *ct,

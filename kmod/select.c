@@ -60,7 +60,7 @@ static void maglev_fill(struct ksvc_sel *s, const struct ksvc_backend *be,
 	while (filled < s->m) {
 		for (i = 0; i < s->n && filled < s->m; i++) {
 			const struct ksvc_backend *b = &be[s->idx[i]];
-			u32 h = jhash(&b->addr, sizeof(b->addr), b->port);
+			u32 h = jhash(&b->addr, sizeof(b->addr), ntohs(b->port));
 			u32 off = h % s->m;
 			u32 skip = jhash_1word(h, 0x6d61676c) % (s->m - 1) + 1;
 
