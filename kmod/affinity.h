@@ -3,6 +3,10 @@
  * sessionAffinity: ClientIP.  A client address keeps the backend it was
  * given until sessionAffinityConfig.clientIP.timeoutSeconds pass without
  * a new connection, as long as that backend stays selectable.
+ *
+ * The one table the packet path writes: entries are added and replaced
+ * under rhashtable's bucket locks, not the netns mutex, and freed after a
+ * grace period; a periodic worker drops expired ones.
  */
 #ifndef _KSVC_AFFINITY_H
 #define _KSVC_AFFINITY_H
