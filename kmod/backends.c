@@ -5,6 +5,7 @@
 #include <net/netlink.h>
 #include "backends.h"
 #include "compat.h"
+#include "node.h"
 #include "select.h"
 
 struct ksvc_beset *ksvc_beset_alloc(u32 n)
@@ -34,9 +35,11 @@ void ksvc_beset_free(struct ksvc_beset *bes)
 
 	if (!bes)
 		return;
-	for (i = 0; i < bes->n; i++)
+	for (i = 0; i < bes->n; i++) {
 		if (!bes->be[i].moved)
 			ksvc_stats_free(bes->be[i].stats);
+		ksvc_node_put(bes->be[i].node);
+	}
 	ksvc_beset_unprepare(bes);
 	kvfree(bes);
 }
@@ -53,6 +56,7 @@ struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old)
 		bes->be[i] = old->be[i];
 		bes->be[i].stats = stats;
 		bes->be[i].moved = false;
+		ksvc_node_hold(bes->be[i].node);
 	}
 	return bes;
 }

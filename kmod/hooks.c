@@ -88,13 +88,14 @@ static bool external(const struct ksvc_fe *fe)
 	return fe->kind != KSVC_ADDR_KIND_CLUSTER;
 }
 
-static unsigned int no_endpoint(struct ksvc_net *kn, const struct ksvc_svc *svc,
+static unsigned int no_endpoint(struct ksvc_net *kn,
+				const struct ksvc_port *port,
 				struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
 
-	if ((svc->flags & KSVC_SVC_F_DROP) ||
+	if ((port->flags & KSVC_SVC_F_DROP) ||
 	    (cfg->flags & KSVC_CFG_F_DROP_NO_ENDPOINT))
 		return NF_DROP;
 	if (state->pf == NFPROTO_IPV4)
@@ -133,13 +134,12 @@ static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_fe *fe,
 	const struct nf_conntrack_tuple *t =
 		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct ksvc_port *port = fe->port;
-	const struct ksvc_svc *svc = port->svc;
 	const struct ksvc_beset *bes = rcu_dereference(port->bes);
-	bool local = svc->flags & (external(fe) ? KSVC_SVC_F_ETP_LOCAL :
-						  KSVC_SVC_F_ITP_LOCAL);
+	bool local = port->flags & (external(fe) ? KSVC_SVC_F_ETP_LOCAL :
+						   KSVC_SVC_F_ITP_LOCAL);
 	const struct ksvc_backend *be = NULL;
 
-	if (svc->flags & KSVC_SVC_F_AFFINITY)
+	if (port->flags & KSVC_SVC_F_AFFINITY)
 		be = ksvc_affinity_get(kn, port, bes, local, &t->src.u3);
 	if (!be)
 		be = ksvc_select(bes, local, flow_hash(kn, t));
@@ -147,8 +147,8 @@ static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_fe *fe,
 	if (!be && local && ksvc_select(bes, false, 0))
 		return NF_DROP;
 	if (!be)
-		return no_endpoint(kn, svc, skb, state);
-	if (svc->flags & KSVC_SVC_F_AFFINITY)
+		return no_endpoint(kn, port, skb, state);
+	if (port->flags & KSVC_SVC_F_AFFINITY)
 		ksvc_affinity_put(kn, port, &t->src.u3, be);
 	ksvc_stats_add(port->stats, 1, skb->len);
 	ksvc_stats_add(be->stats, 1, skb->len);
@@ -168,7 +168,7 @@ static unsigned int dnat(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	fe = classify(state->net, kn, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 		      state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6);
-	if (!fe || (fe->port->svc->flags & KSVC_SVC_F_HEADLESS))
+	if (!fe || (fe->port->flags & KSVC_SVC_F_HEADLESS))
 		return NF_ACCEPT;
 	return dnat_to(kn, fe, ct, skb, state);
 }
@@ -203,7 +203,7 @@ static unsigned int snat(void *priv, struct sk_buff *skb,
 	if (!fe)
 		return NF_ACCEPT;
 	if (!nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3) &&
-	    (!external(fe) || (fe->port->svc->flags & KSVC_SVC_F_ETP_LOCAL)))
+	    (!external(fe) || (fe->port->flags & KSVC_SVC_F_ETP_LOCAL)))
 		return NF_ACCEPT;
 	if (family == AF_INET)
 		return nf_nat_masquerade_ipv4(skb, state->hook, &range,

@@ -5,6 +5,7 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
+#include "node.h"
 
 static int __init ksvc_init(void)
 {
@@ -34,6 +35,7 @@ static void __exit ksvc_exit(void)
 	ksvc_hooks_exit();
 	/* Services, backend sets and configs are freed by RCU callbacks. */
 	rcu_barrier();
+	ksvc_node_exit();
 }
 
 module_init(ksvc_init);

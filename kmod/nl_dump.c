@@ -5,6 +5,7 @@
 #include "compat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "node.h"
 
 static int put_inet(struct sk_buff *skb, int in, int in6, u8 family,
 		    const union nf_inet_addr *a)
@@ -65,7 +66,8 @@ static int put_be(struct sk_buff *skb, const struct ksvc_backend *be)
 	    nla_put_u16(skb, KSVC_BE_A_PORT, ntohs(be->port)) ||
 	    nla_put_u32(skb, KSVC_BE_A_FLAGS, be->flags) ||
 	    nla_put_u16(skb, KSVC_BE_A_WEIGHT, be->weight) ||
-	    nla_put_string(skb, KSVC_BE_A_NODE_NAME, be->node) ||
+	    nla_put_string(skb, KSVC_BE_A_NODE_NAME,
+			   ksvc_node_name(be->node)) ||
 	    put_stats(skb, KSVC_BE_A_STATS, be->stats))
 		return -EMSGSIZE;
 	nla_nest_end(skb, e);
@@ -105,7 +107,7 @@ static int put_port(struct sk_buff *skb, struct ksvc_net *kn,
 		rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
 	struct nlattr *e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
 
-	if (!e || nla_put_string(skb, KSVC_PORT_A_NAME, p->name) ||
+	if (!e || nla_put_string(skb, KSVC_PORT_A_NAME, p->name ?: "") ||
 	    nla_put_u8(skb, KSVC_PORT_A_PROTO, p->proto) ||
 	    nla_put_u16(skb, KSVC_PORT_A_PORT, p->port) ||
 	    nla_put_u16(skb, KSVC_PORT_A_NODE_PORT, p->node_port) ||
@@ -145,8 +147,8 @@ int ksvc_fill_svc(struct sk_buff *skb, struct ksvc_net *kn,
 
 	lockdep_assert_held(&kn->lock);
 	if (!nest ||
-	    nla_put_string(skb, KSVC_SVC_A_NAMESPACE, svc->key.ns) ||
-	    nla_put_string(skb, KSVC_SVC_A_NAME, svc->key.name) ||
+	    nla_put_string(skb, KSVC_SVC_A_NAMESPACE, svc->key->ns) ||
+	    nla_put_string(skb, KSVC_SVC_A_NAME, svc->key->name) ||
 	    nla_put_u8(skb, KSVC_SVC_A_TYPE, svc->type) ||
 	    nla_put_u32(skb, KSVC_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u8(skb, KSVC_SVC_A_SCHED, svc->sched) ||

@@ -6,6 +6,7 @@
 #include "compat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "node.h"
 #include "select.h"
 
 #define AFFINITY_DEFAULT	10800	/* seconds, as Kubernetes */
@@ -86,8 +87,16 @@ static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
 	}
 	if (tb[KSVC_BE_A_WEIGHT])
 		be->weight = nla_get_u16(tb[KSVC_BE_A_WEIGHT]);
-	if (tb[KSVC_BE_A_NODE_NAME])
-		nla_strscpy(be->node, tb[KSVC_BE_A_NODE_NAME], sizeof(be->node));
+	if (tb[KSVC_BE_A_NODE_NAME]) {
+		char node[KSVC_NAME_MAX];
+		struct ksvc_node *n;
+
+		nla_strscpy(node, tb[KSVC_BE_A_NODE_NAME], sizeof(node));
+		n = ksvc_node_get(node);
+		if (IS_ERR(n))
+			return PTR_ERR(n);
+		be->node = n;
+	}
 	return parse_inet(tb[KSVC_BE_A_IN], tb[KSVC_BE_A_IN6], attr,
 			  &be->family, &be->addr, extack);
 }
@@ -186,7 +195,7 @@ int ksvc_check_chunks(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
 		}
 		if (!ksvc_port_find(svc, nla_get_u8(pr), nla_get_u16(po))) {
 			ksvc_errmsg(extack, "service %s/%s has no port %u",
-				    svc->key.ns, svc->key.name, nla_get_u16(po));
+				    svc->key->ns, svc->key->name, nla_get_u16(po));
 			return -ENOENT;
 		}
 	}
@@ -255,8 +264,11 @@ static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
 	      parse_port_id(tb, attr, &p->proto, &p->port, extack);
 	if (err)
 		return err;
-	if (tb[KSVC_PORT_A_NAME])
-		nla_strscpy(p->name, tb[KSVC_PORT_A_NAME], sizeof(p->name));
+	if (tb[KSVC_PORT_A_NAME] && nla_len(tb[KSVC_PORT_A_NAME]) > 1) {
+		p->name = nla_strdup(tb[KSVC_PORT_A_NAME], GFP_KERNEL_ACCOUNT);
+		if (!p->name)
+			return -ENOMEM;
+	}
 	if (tb[KSVC_PORT_A_TARGET_PORT])
 		p->target_port = nla_get_u16(tb[KSVC_PORT_A_TARGET_PORT]);
 	if (tb[KSVC_PORT_A_NODE_PORT])
@@ -428,11 +440,12 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 			     count_entries(tb[KSVC_SVC_A_PORTS]));
 	if (!svc)
 		return -ENOMEM;
-	svc->key = name;
+	svc->key = &name;	/* for messages; the slot's once staged */
 	parse_scalars(tb, svc);
 	err = parse_lists(kn, tb, svc, extack) ?:
 	      parse_besets(chunks, svc, extack) ?:
 	      check_svc(svc, extack);
+	svc->key = NULL;
 	if (err) {
 		ksvc_svc_free(svc);
 		return err;

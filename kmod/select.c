@@ -3,6 +3,7 @@
 #include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include "node.h"
 #include "select.h"
 
 #define MAGLEV_EMPTY	0xffff
@@ -35,7 +36,7 @@ static bool in_list(const struct ksvc_backend *be, int list, const char *node)
 	bool ready = be->flags & KSVC_BE_F_READY;
 	bool fallback = !ready && (be->flags & KSVC_BE_F_SERVING) &&
 			(be->flags & KSVC_BE_F_TERMINATING);
-	bool local = node[0] && !strcmp(be->node, node);
+	bool local = node[0] && !strcmp(ksvc_node_name(be->node), node);
 
 	switch (list) {
 	case KSVC_SEL_READY:
@@ -49,17 +50,39 @@ static bool in_list(const struct ksvc_backend *be, int list, const char *node)
 	}
 }
 
+static u32 *idx_of(const struct ksvc_sel *s)
+{
+	return s->mem;
+}
+
+static u32 *cum_of(const struct ksvc_sel *s)
+{
+	return idx_of(s) + (s->ident ? 0 : s->n);
+}
+
+static u16 *maglev_of(const struct ksvc_sel *s)
+{
+	return (u16 *)(cum_of(s) + (s->weighted ? s->n : 0));
+}
+
+/* Position @i of list @s to an index into be[]. */
+static u32 member(const struct ksvc_sel *s, u32 i)
+{
+	return s->ident ? i : idx_of(s)[i];
+}
+
 /* Fill a Maglev table: each backend claims slots in its own permutation. */
 static void maglev_fill(struct ksvc_sel *s, const struct ksvc_backend *be,
 			u32 *next)
 {
+	u16 *table = maglev_of(s);
 	u32 filled = 0, i, w;
 
-	memset(s->maglev, 0xff, s->m * sizeof(*s->maglev));
+	memset(table, 0xff, s->m * sizeof(*table));
 	memset(next, 0, s->n * sizeof(*next));
 	while (filled < s->m) {
 		for (i = 0; i < s->n && filled < s->m; i++) {
-			const struct ksvc_backend *b = &be[s->idx[i]];
+			const struct ksvc_backend *b = &be[member(s, i)];
 			u32 h = jhash(&b->addr, sizeof(b->addr), ntohs(b->port));
 			u32 off = h % s->m;
 			u32 skip = jhash_1word(h, 0x6d61676c) % (s->m - 1) + 1;
@@ -69,8 +92,8 @@ static void maglev_fill(struct ksvc_sel *s, const struct ksvc_backend *be,
 
 				do {
 					c = (off + (u64)next[i]++ * skip) % s->m;
-				} while (s->maglev[c] != MAGLEV_EMPTY);
-				s->maglev[c] = i;
+				} while (table[c] != MAGLEV_EMPTY);
+				table[c] = i;
 				filled++;
 			}
 		}
@@ -96,43 +119,63 @@ static u32 maglev_size(u32 n, const struct ksvc_beset *prev, int list)
 	return ksvc_maglev_size(n);
 }
 
-static size_t list_bytes(u32 n, bool maglev, u32 m)
+static size_t list_bytes(const struct ksvc_sel *s, bool maglev, u32 m)
 {
-	return n * 2 * sizeof(u32) + (use_maglev(n, maglev) ? m * sizeof(u16) : 0);
+	return s->n * ((s->ident ? 0 : 1) + (s->weighted ? 1 : 0)) * sizeof(u32) +
+	       (use_maglev(s->n, maglev) ? m * sizeof(u16) : 0);
 }
 
-static void fill_list(struct ksvc_beset *bes, int list, const char *node,
-		      void **mem, bool maglev, u32 m)
+/* Count the members of each list: their arrays are allocated at once. */
+static void count_lists(struct ksvc_beset *bes, const char *node)
+{
+	u32 i;
+	int l;
+
+	memset(bes->sel, 0, sizeof(bes->sel));
+	for (l = 0; l < KSVC_SEL_N; l++)
+		bes->sel[l].ident = true;
+	for (i = 0; i < bes->n; i++) {
+		struct ksvc_backend *be = &bes->be[i];
+
+		be->lists = 0;
+		for (l = 0; l < KSVC_SEL_N; l++) {
+			if (!in_list(be, l, node))
+				continue;
+			be->lists |= BIT(l);
+			if (bes->sel[l].n++ != i)
+				bes->sel[l].ident = false;
+			bes->sel[l].total += be->weight;
+			bes->sel[l].weighted |= be->weight != 1;
+		}
+	}
+}
+
+static void fill_list(struct ksvc_beset *bes, int list, void **mem,
+		      bool maglev, u32 m)
 {
 	struct ksvc_sel *s = &bes->sel[list];
-	bool weighted = false;
-	u32 i;
+	u32 i, k = 0, total = 0;
 
-	s->idx = *mem;
-	s->cum = s->idx + s->n;
-	s->n = 0;
+	s->mem = *mem;
 	for (i = 0; i < bes->n; i++) {
-		if (!in_list(&bes->be[i], list, node))
+		if (!(bes->be[i].lists & BIT(list)))
 			continue;
-		bes->be[i].lists |= BIT(list);
-		s->total += bes->be[i].weight;
-		weighted |= bes->be[i].weight != 1;
-		s->idx[s->n] = i;
-		s->cum[s->n++] = s->total;
+		total += bes->be[i].weight;
+		if (s->weighted)
+			cum_of(s)[k] = total;
+		if (!s->ident)
+			idx_of(s)[k] = i;
+		k++;
 	}
-	*mem = s->cum + s->n;
-	if (!weighted)
-		s->cum = NULL;
-	if (use_maglev(s->n, maglev)) {
+	if (use_maglev(s->n, maglev))
 		s->m = m;
-		s->maglev = *mem;
-		*mem = s->maglev + s->m;
-	}
+	*mem += list_bytes(s, maglev, m);
 }
 
 /*
  * Build the candidate lists of @bes for this node, and Maglev tables if
- * asked, sized like those of @prev, the set @bes replaces.
+ * asked, sized like those of @prev, the set @bes replaces.  The arrays of
+ * every list share one allocation, which starts at sel[0].mem.
  */
 int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 		       const struct ksvc_beset *prev)
@@ -141,28 +184,24 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 	size_t bytes = 0;
 	void *mem;
 	u32 *next;
-	int l, i;
+	int l;
 
-	memset(bes->sel, 0, sizeof(bes->sel));
-	for (i = 0; i < bes->n; i++)
-		bes->be[i].lists = 0;
+	count_lists(bes, node);
 	for (l = 0; l < KSVC_SEL_N; l++) {
-		for (i = 0; i < bes->n; i++)
-			bes->sel[l].n += in_list(&bes->be[i], l, node);
 		m[l] = maglev_size(bes->sel[l].n, prev, l);
-		bytes += list_bytes(bes->sel[l].n, maglev, m[l]);
+		bytes += list_bytes(&bes->sel[l], maglev, m[l]);
 	}
 	mem = kvzalloc(bytes ?: 1, GFP_KERNEL_ACCOUNT);
 	next = maglev ? kcalloc(bes->n ?: 1, sizeof(*next), GFP_KERNEL) : NULL;
 	if (!mem || (maglev && !next)) {
 		kvfree(mem);
 		kfree(next);
+		memset(bes->sel, 0, sizeof(bes->sel));
 		return -ENOMEM;
 	}
-	bes->mem = mem;
 	for (l = 0; l < KSVC_SEL_N; l++) {
-		fill_list(bes, l, node, &mem, maglev, m[l]);
-		if (bes->sel[l].maglev)
+		fill_list(bes, l, &mem, maglev, m[l]);
+		if (bes->sel[l].m)
 			maglev_fill(&bes->sel[l], bes->be, next);
 	}
 	kfree(next);
@@ -171,8 +210,7 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 
 void ksvc_beset_unprepare(struct ksvc_beset *bes)
 {
-	kvfree(bes->mem);
-	bes->mem = NULL;
+	kvfree(bes->sel[0].mem);
 	memset(bes->sel, 0, sizeof(bes->sel));
 }
 
@@ -183,7 +221,7 @@ static u32 pick_weighted(const struct ksvc_sel *s, u32 r)
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 
-		if (s->cum[mid] > r)
+		if (cum_of(s)[mid] > r)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -226,11 +264,11 @@ const struct ksvc_backend *ksvc_select(const struct ksvc_beset *bes,
 
 	if (!s)
 		return NULL;
-	if (s->maglev)
-		i = s->maglev[hash % s->m];
-	else if (s->cum)
+	if (s->m)
+		i = maglev_of(s)[hash % s->m];
+	else if (s->weighted)
 		i = pick_weighted(s, reciprocal_scale(get_random_u32(), s->total));
 	else
 		i = reciprocal_scale(get_random_u32(), s->n);
-	return &bes->be[s->idx[i]];
+	return &bes->be[member(s, i)];
 }

@@ -49,11 +49,11 @@ void ksvc_net_destroy(struct ksvc_net *kn)
 	ksvc_txn_destroy(kn);
 }
 
+/* @ns and @name must outlive @n: a key refers to them, copies nothing. */
 void ksvc_name_set(struct ksvc_name *n, const char *ns, const char *name)
 {
-	memset(n, 0, sizeof(*n));
-	strscpy(n->ns, ns, sizeof(n->ns));
-	strscpy(n->name, name, sizeof(n->name));
+	n->ns = ns;
+	n->name = name;
 }
 
 void ksvc_fe_key_str(const struct ksvc_fe_key *k, char *buf, size_t len)
@@ -107,6 +107,7 @@ void ksvc_svc_free(struct ksvc_svc *svc)
 
 		if (!p->moved_stats)
 			ksvc_stats_free(p->stats);
+		kfree(p->name);
 		ksvc_beset_free(rcu_dereference_protected(p->bes, true));
 	}
 	kfree(svc->fe);
@@ -218,6 +219,8 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 	kfree(svc->fe);
 	svc->fe = NULL;
 	svc->nfe = 0;
+	for (i = 0; i < svc->nports; i++)
+		svc->ports[i].flags = svc->flags;
 	err = check_dups(svc, extack);
 	if (err)
 		return err;
@@ -306,7 +309,11 @@ struct ksvc_svc *ksvc_svc_clone(const struct ksvc_svc *base)
 		p->port = bp->port;
 		p->node_port = bp->node_port;
 		p->target_port = bp->target_port;
-		strscpy(p->name, bp->name, sizeof(p->name));
+		p->name = kstrdup(bp->name, GFP_KERNEL_ACCOUNT);
+		if (bp->name && !p->name) {
+			ksvc_svc_free(svc);
+			return NULL;
+		}
 	}
 	return svc;
 }
@@ -315,7 +322,7 @@ static bool same_be(const struct ksvc_backend *a, const struct ksvc_backend *b)
 {
 	return a->family == b->family && nf_inet_addr_cmp(&a->addr, &b->addr) &&
 	       a->port == b->port && a->flags == b->flags &&
-	       a->weight == b->weight && !strcmp(a->node, b->node);
+	       a->weight == b->weight && a->node == b->node;	/* interned */
 }
 
 static bool same_bes(const struct ksvc_beset *a, const struct ksvc_beset *b)
@@ -335,7 +342,7 @@ static bool same_port(struct ksvc_net *kn, const struct ksvc_port *a,
 {
 	return a->proto == b->proto && a->port == b->port &&
 	       a->node_port == b->node_port &&
-	       a->target_port == b->target_port && !strcmp(a->name, b->name) &&
+	       a->target_port == b->target_port && !strcmp(a->name ?: "", b->name ?: "") &&
 	       (a->keep_bes ||
 		same_bes(rcu_dereference_protected(a->bes, true),
 			 rcu_dereference_protected(b->bes,

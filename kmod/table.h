@@ -21,6 +21,7 @@
 
 struct netlink_ext_ack;
 struct ksvc_affinity;
+struct ksvc_node;
 
 struct ksvc_backend {
 	union nf_inet_addr addr;
@@ -28,9 +29,9 @@ struct ksvc_backend {
 	u8 family;		/* AF_INET or AF_INET6 */
 	bool moved;		/* stats now owned by a newer set */
 	u8 lists;		/* bit l: in sel[l], set by prepare */
-	u32 flags;		/* KSVC_BE_F_* */
 	u16 weight;
-	char node[KSVC_NAME_MAX];
+	u32 flags;		/* KSVC_BE_F_* */
+	struct ksvc_node *node;	/* NULL: none given */
 	struct ksvc_stats __percpu *stats;
 };
 
@@ -47,20 +48,26 @@ enum ksvc_sel_list {
 	KSVC_SEL_N
 };
 
+/*
+ * At @mem: the indices into be[] of the list's members, idx[n], unless
+ * @ident (the list is be[0..n-1], the usual case: no array, and one cache
+ * miss less per connection); then the running weight sums cum[n] when
+ * @weighted; then the Maglev table of @m positions in the list when @m is
+ * not 0.  Three pointers would cost more than the lists of a small set.
+ */
 struct ksvc_sel {
+	void *mem;
 	u32 n;
 	u32 total;		/* sum of the weights */
-	u32 *idx;		/* indices into be[] */
-	u32 *cum;		/* running weight sums; NULL when all are 1 */
-	u16 *maglev;		/* Maglev table of positions in idx[], or NULL */
-	u32 m;			/* its size, a prime */
+	u32 m;			/* Maglev table size, a prime; 0: none */
+	bool weighted;		/* some weight is not 1 */
+	bool ident;
 };
 
 /* Immutable once published; replaced as a whole (copy-on-write). */
 struct ksvc_beset {
 	struct rcu_head rcu;
 	u32 n;
-	void *mem;		/* the arrays of sel[] */
 	struct ksvc_sel sel[KSVC_SEL_N];
 	struct ksvc_backend be[];
 };
@@ -74,8 +81,9 @@ struct ksvc_port {
 	bool keep_bes;		/* no backends given: copy the old port's */
 	bool moved_stats;	/* stats now owned by a newer service */
 	u8 proto;
+	u32 flags;		/* svc->flags, where the packet path reads them */
 	u16 port, node_port, target_port;
-	char name[KSVC_NAME_MAX];
+	const char *name;	/* NULL: unnamed */
 };
 
 struct ksvc_addr {
@@ -109,14 +117,18 @@ struct ksvc_fe {
 	struct ksvc_port *port;
 };
 
+/*
+ * A service's Kubernetes namespace and name.  The strings belong to
+ * whoever made the key: a request's attributes, or a slot's names[].
+ */
 struct ksvc_name {
-	char ns[KSVC_NAME_MAX];
-	char name[KSVC_NAME_MAX];
+	const char *ns;
+	const char *name;
 };
 
 /* One version of a service: immutable once staged. */
 struct ksvc_svc {
-	struct ksvc_name key;
+	const struct ksvc_name *key;	/* its slot's, set when staged */
 	struct rcu_head rcu;
 	u32 id;			/* its slot's */
 	u8 type, sched;
@@ -132,12 +144,13 @@ struct ksvc_svc {
 /* A service name across its versions; only writers see slots. */
 struct ksvc_slot {
 	struct rhash_head node;	/* in ksvc_net.names */
-	struct ksvc_name key;	/* zero padded: hashed and compared whole */
+	struct ksvc_name key;	/* into names[] */
 	u32 id;			/* index in ksvc_net.svcs: resumable dumps */
+	bool staged;
 	struct ksvc_svc *cur;	/* committed; NULL while being created */
 	struct ksvc_svc *next;	/* staged; NULL with staged: being deleted */
-	bool staged;
 	struct list_head txn;	/* in ksvc_net.txn while staged */
+	char names[];		/* "namespace\0name\0" */
 };
 
 struct ksvc_cidr {

@@ -11,6 +11,7 @@
  * whose old entry was just unlinked sees the generation change and looks
  * again (ksvc_lookup()).
  */
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/netlink.h>
@@ -32,10 +33,36 @@ static const struct rhashtable_params fe_params = {
 	.automatic_shrinking = true,
 };
 
+static u32 name_hash(const struct ksvc_name *n, u32 seed)
+{
+	return jhash(n->name, strlen(n->name),
+		     jhash(n->ns, strlen(n->ns), seed));
+}
+
+static u32 key_hashfn(const void *key, u32 len, u32 seed)
+{
+	return name_hash(key, seed);
+}
+
+static u32 slot_hashfn(const void *obj, u32 len, u32 seed)
+{
+	return name_hash(&((const struct ksvc_slot *)obj)->key, seed);
+}
+
+static int slot_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct ksvc_name *n = arg->key;
+	const struct ksvc_slot *slot = obj;
+
+	return strcmp(n->ns, slot->key.ns) || strcmp(n->name, slot->key.name);
+}
+
+/* Names are strings kept once, in the slot: hashed by content. */
 static const struct rhashtable_params name_params = {
-	.key_len = sizeof(struct ksvc_name),
-	.key_offset = offsetof(struct ksvc_slot, key),
 	.head_offset = offsetof(struct ksvc_slot, node),
+	.hashfn = key_hashfn,
+	.obj_hashfn = slot_hashfn,
+	.obj_cmpfn = slot_cmpfn,
 	.automatic_shrinking = true,
 };
 
@@ -172,11 +199,15 @@ struct ksvc_svc *ksvc_view(struct ksvc_net *kn, const struct ksvc_name *n)
 static struct ksvc_slot *slot_new(struct ksvc_net *kn,
 				  const struct ksvc_name *name)
 {
-	struct ksvc_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	size_t ns = strlen(name->ns) + 1, n = strlen(name->name) + 1;
+	struct ksvc_slot *slot;
 
+	slot = kzalloc(struct_size(slot, names, ns + n), GFP_KERNEL_ACCOUNT);
 	if (!slot)
 		return NULL;
-	slot->key = *name;
+	memcpy(slot->names, name->ns, ns);
+	memcpy(slot->names + ns, name->name, n);
+	ksvc_name_set(&slot->key, slot->names, slot->names + ns);
 	if (xa_alloc_cyclic(&kn->svcs, &slot->id, slot, xa_limit_32b,
 			    &kn->next_id, GFP_KERNEL) < 0)
 		goto free;
@@ -219,14 +250,14 @@ static void clash(const struct ksvc_fe_key *k, const struct ksvc_svc *holder,
 		else
 			snprintf(key, sizeof(key), "%pI6c", &k->addr.in6);
 		ksvc_errmsg(extack, "failed to allocate IP %s: provided IP is already allocated (to %s/%s)",
-			    key, holder->key.ns, holder->key.name);
+			    key, holder->key->ns, holder->key->name);
 	} else if (!k->family) {
 		ksvc_errmsg(extack, "nodePort %u: provided port is already allocated (to %s/%s)",
-			    ntohs(k->port), holder->key.ns, holder->key.name);
+			    ntohs(k->port), holder->key->ns, holder->key->name);
 	} else {
 		ksvc_fe_key_str(k, key, sizeof(key));
 		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
-			    holder->key.ns, holder->key.name);
+			    holder->key->ns, holder->key->name);
 	}
 }
 
@@ -333,6 +364,7 @@ int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
 	if (err)
 		goto free;
 	if (svc) {
+		svc->key = &slot->key;
 		svc->id = slot->id;
 		svc->created = base ? base->created : ktime_get_real_ns();
 		err = link_fe(kn, svc);
@@ -456,7 +488,8 @@ void ksvc_abort(struct ksvc_net *kn)
 static int one(struct ksvc_net *kn, const struct ksvc_name *name,
 	       struct ksvc_svc *svc, int op, struct netlink_ext_ack *extack)
 {
-	struct ksvc_name n = *name;	/* @svc may be freed by the stage */
+	/* Copied: @name may be @svc's key, and the stage may free @svc. */
+	struct ksvc_name n = *name;
 	int err = ksvc_stage(kn, &n, svc, op, NULL, extack);
 
 	if (err)
@@ -469,13 +502,13 @@ static int one(struct ksvc_net *kn, const struct ksvc_name *name,
 int ksvc_svc_add(struct ksvc_net *kn, struct ksvc_svc *svc,
 		 struct netlink_ext_ack *extack)
 {
-	return one(kn, &svc->key, svc, KSVC_OP_CREATE, extack);
+	return one(kn, svc->key, svc, KSVC_OP_CREATE, extack);
 }
 
 int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct netlink_ext_ack *extack)
 {
-	return one(kn, &svc->key, svc, KSVC_OP_REPLACE, extack);
+	return one(kn, svc->key, svc, KSVC_OP_REPLACE, extack);
 }
 
 int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name)

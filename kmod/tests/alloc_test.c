@@ -19,6 +19,22 @@ static struct ksvc_net *net_new(struct kunit *test)
 	return kn;
 }
 
+/* A name that outlives the test's services (staging points them at a copy). */
+static const struct ksvc_name *named(struct kunit *test, const char *ns,
+				     const char *name)
+{
+	struct {
+		struct ksvc_name n;
+		char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
+	} *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	strscpy(k->ns, ns, sizeof(k->ns));
+	strscpy(k->name, name, sizeof(k->name));
+	ksvc_name_set(&k->n, k->ns, k->name);
+	return &k->n;
+}
+
 /* @ip 0: allocate one.  @type NodePort with @np 0: allocate one. */
 static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 			   u16 port, u8 type, u16 np)
@@ -26,7 +42,7 @@ static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1);
 
 	KUNIT_ASSERT_NOT_NULL(test, svc);
-	ksvc_name_set(&svc->key, "default", name);
+	svc->key = named(test, "default", name);
 	svc->type = type;
 	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
 					    .family = AF_INET, .a.ip = ip };
@@ -47,7 +63,7 @@ struct res {
 static struct res apply(struct ksvc_net *kn, struct ksvc_svc *svc)
 {
 	struct netlink_ext_ack extack = {};
-	struct ksvc_name name = svc->key;
+	struct ksvc_name name = *svc->key;
 	struct res r = {};
 	int result;
 

@@ -89,6 +89,22 @@ static int reader(void *data)
 	return 0;
 }
 
+/* A name that outlives the test's services (staging points them at a copy). */
+static const struct ksvc_name *named(struct kunit *test, const char *ns,
+				     const char *name)
+{
+	struct {
+		struct ksvc_name n;
+		char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
+	} *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	strscpy(k->ns, ns, sizeof(k->ns));
+	strscpy(k->name, name, sizeof(k->name));
+	ksvc_name_set(&k->n, k->ns, k->name);
+	return &k->n;
+}
+
 static struct ksvc_svc *version(struct kunit *test, u8 svc, int v)
 {
 	struct ksvc_svc *x = ksvc_svc_alloc(1, 1);
@@ -97,7 +113,7 @@ static struct ksvc_svc *version(struct kunit *test, u8 svc, int v)
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
-	ksvc_name_set(&x->key, "default", svc ? "b" : "a");
+	x->key = named(test, "default", svc ? "b" : "a");
 	x->type = KSVC_SVC_TYPE_CLUSTER_IP;
 	x->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
 					  .family = AF_INET,
@@ -124,7 +140,7 @@ static void write_version(struct kunit *test, struct ksvc_net *kn, int v)
 	mutex_lock(&kn->lock);
 	for (svc = 0; svc < 2; svc++) {
 		struct ksvc_svc *x = version(test, svc, v);
-		struct ksvc_name n = x->key;
+		struct ksvc_name n = *x->key;
 
 		KUNIT_ASSERT_EQ(test, ksvc_stage(kn, &n, x, KSVC_OP_APPLY, NULL,
 						 NULL), 0);

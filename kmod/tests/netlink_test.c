@@ -8,6 +8,7 @@
 #include <linux/in.h>
 #include <net/netlink.h>
 #include "../netlink.h"
+#include "../node.h"
 #include "../table.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -121,6 +122,8 @@ struct parse_ctx {
 	struct ksvc_net kn;
 	struct netlink_ext_ack extack;
 	struct ksvc_svc *svc;
+	struct ksvc_name name;	/* the service's, as staging would keep it */
+	char ns[KSVC_NAME_MAX], nm[KSVC_NAME_MAX];	/* its strings */
 };
 
 /* Parse @r as the policy layer and ksvc_parse_svc() would see it. */
@@ -140,6 +143,15 @@ static int parse(struct kunit *test, struct parse_ctx *c, const struct req *r)
 		err = ksvc_parse_svc(&c->kn, tb[KSVC_A_SERVICE], &chunks,
 				     &c->svc, &c->extack);
 		mutex_unlock(&c->kn.lock);
+	}
+	if (!err) {
+		KUNIT_EXPECT_NULL(test, c->svc->key);
+		err = ksvc_parse_name(tb[KSVC_A_SERVICE], &c->name, NULL);
+		/* The attributes go with the skb; the service outlives it. */
+		strscpy(c->ns, c->name.ns, sizeof(c->ns));
+		strscpy(c->nm, c->name.name, sizeof(c->nm));
+		ksvc_name_set(&c->name, c->ns, c->nm);
+		c->svc->key = &c->name;
 	}
 	kfree_skb(skb);
 	return err;
@@ -168,7 +180,7 @@ static void ksvc_parse_svc_test(struct kunit *test)
 	struct ksvc_beset *bes;
 
 	KUNIT_ASSERT_EQ(test, parse(test, c, &good), 0);
-	KUNIT_EXPECT_STREQ(test, c->svc->key.name, "myapp-service");
+	KUNIT_EXPECT_STREQ(test, c->svc->key->name, "myapp-service");
 	KUNIT_EXPECT_EQ(test, c->svc->type, KSVC_SVC_TYPE_NODE_PORT);
 	KUNIT_EXPECT_EQ(test, c->svc->affinity_timeout, 10800U);
 	KUNIT_ASSERT_EQ(test, c->svc->nports, 1U);
@@ -179,7 +191,7 @@ static void ksvc_parse_svc_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bes->n, 2U);
 	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
 	KUNIT_EXPECT_EQ(test, ntohs(bes->be[1].port), 8080);
-	KUNIT_EXPECT_STREQ(test, bes->be[1].node, "node-1");
+	KUNIT_EXPECT_STREQ(test, ksvc_node_name(bes->be[1].node), "node-1");
 	KUNIT_EXPECT_FALSE(test, c->svc->ports[0].keep_bes);
 	ctx_free(c);
 }

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include "../backends.h"
+#include "../node.h"
 #include "../select.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -32,8 +33,8 @@ static struct ksvc_beset *mkset(struct kunit *test, const struct spec *s,
 		bes->be[i].port = htons(8080);
 		bes->be[i].flags = s[i].flags;
 		bes->be[i].weight = s[i].weight ?: 1;
-		strscpy(bes->be[i].node, s[i].node ?: "node-1",
-			sizeof(bes->be[i].node));
+		bes->be[i].node = ksvc_node_get(s[i].node ?: "node-1");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(bes->be[i].node));
 	}
 	KUNIT_ASSERT_EQ(test, ksvc_beset_sort(bes, NULL), 0);
 	KUNIT_ASSERT_EQ(test, ksvc_beset_prepare(bes, "node-1", maglev, prev), 0);
@@ -154,7 +155,7 @@ static void ksvc_select_maglev_test(struct kunit *test)
 	for (i = 0; i < NBE; i++)
 		s[i] = (struct spec){ RDY };
 	a = mkset(test, s, NBE, true, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, a->sel[KSVC_SEL_READY].maglev);
+	KUNIT_ASSERT_NE(test, a->sel[KSVC_SEL_READY].m, 0U);
 	s[4].flags = 0;			/* backend 4 no longer ready */
 	b = mkset(test, s, NBE, true, a);
 	c = mkset(test, s, NBE - 1, true, a);	/* the last one gone */
