@@ -2,8 +2,9 @@
 #
 # make            build kmod/ksvc.ko and tools/ksvcctl/ksvcctl
 # make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu),
-#                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader)
-# make fuzz       fuzz the YAML reader for FUZZ_SECONDS (default 600)
+#                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader, 30 s on
+#                 the module's netlink parsing compiled in userspace)
+# make fuzz       both fuzz targets for FUZZ_SECONDS each (default 600)
 # make install    module into /lib/modules/$(KVER)/extra, tool into /usr/local/sbin
 # make KDIR=...   build against another kernel tree
 #
@@ -51,7 +52,8 @@ check-vm: all
 check-fuzz:
 	tests/fuzz/run.sh
 
-# Long fuzzing of ksvcctl's YAML reader (not part of check): FUZZ_SECONDS=600.
+# Long fuzzing of ksvcctl's YAML reader, then of the module's netlink
+# parsing (not part of check): FUZZ_SECONDS=600 each.
 fuzz:
 	$(MAKE) -C tests/fuzz run-long
 .PHONY: fuzz check-fuzz

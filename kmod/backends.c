@@ -61,6 +61,28 @@ struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old)
 	return bes;
 }
 
+/*
+ * Drop the backends of the families not in @fams (bit 0: IPv4, bit 1:
+ * IPv6) from a set no reader has seen yet.
+ */
+void ksvc_beset_keep_families(struct ksvc_beset *bes, unsigned int fams)
+{
+	u32 i, k = 0;
+
+	for (i = 0; bes && i < bes->n; i++) {
+		struct ksvc_backend *be = &bes->be[i];
+
+		if (fams & BIT(be->family == AF_INET6)) {
+			bes->be[k++] = *be;
+			continue;
+		}
+		ksvc_stats_free(be->stats);
+		ksvc_node_put(be->node);
+	}
+	if (bes)
+		bes->n = k;
+}
+
 static int cmp(const struct ksvc_backend *a, const struct ksvc_backend *b)
 {
 	int r = (int)a->family - (int)b->family;

@@ -17,6 +17,7 @@ const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
 					   u8 family,
 					   const union nf_inet_addr *addr,
 					   __be16 port);
+void ksvc_beset_keep_families(struct ksvc_beset *bes, unsigned int fams);
 void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		      bool undo);
 

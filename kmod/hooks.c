@@ -137,14 +137,15 @@ static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_fe *fe,
 	const struct ksvc_beset *bes = rcu_dereference(port->bes);
 	bool local = port->flags & (external(fe) ? KSVC_SVC_F_ETP_LOCAL :
 						   KSVC_SVC_F_ITP_LOCAL);
+	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	const struct ksvc_backend *be = NULL;
 
 	if (port->flags & KSVC_SVC_F_AFFINITY)
 		be = ksvc_affinity_get(kn, port, bes, local, &t->src.u3);
 	if (!be)
-		be = ksvc_select(bes, local, flow_hash(kn, t));
+		be = ksvc_select(bes, local, family, flow_hash(kn, t));
 	/* Endpoints, none on this node: drop, as kube-proxy does. */
-	if (!be && local && ksvc_select(bes, false, 0))
+	if (!be && local && ksvc_select(bes, false, family, 0))
 		return NF_DROP;
 	if (!be)
 		return no_endpoint(kn, port, skb, state);

@@ -264,8 +264,10 @@ static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
 	      parse_port_id(tb, attr, &p->proto, &p->port, extack);
 	if (err)
 		return err;
-	if (tb[KSVC_PORT_A_NAME] && nla_len(tb[KSVC_PORT_A_NAME]) > 1) {
-		p->name = nla_strdup(tb[KSVC_PORT_A_NAME], GFP_KERNEL_ACCOUNT);
+	/* The policy found a NUL in the first KSVC_NAME_MAX bytes. */
+	if (tb[KSVC_PORT_A_NAME] && *(char *)nla_data(tb[KSVC_PORT_A_NAME])) {
+		p->name = kstrdup(nla_data(tb[KSVC_PORT_A_NAME]),
+				  GFP_KERNEL_ACCOUNT);
 		if (!p->name)
 			return -ENOMEM;
 	}

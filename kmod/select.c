@@ -119,10 +119,13 @@ static u32 maglev_size(u32 n, const struct ksvc_beset *prev, int list)
 	return ksvc_maglev_size(n);
 }
 
+/* Rounded up: the next list's u32 arrays follow an odd number of u16. */
 static size_t list_bytes(const struct ksvc_sel *s, bool maglev, u32 m)
 {
-	return s->n * ((s->ident ? 0 : 1) + (s->weighted ? 1 : 0)) * sizeof(u32) +
-	       (use_maglev(s->n, maglev) ? m * sizeof(u16) : 0);
+	return ALIGN(s->n * ((s->ident ? 0 : 1) + (s->weighted ? 1 : 0)) *
+		     sizeof(u32) +
+		     (use_maglev(s->n, maglev) ? m * sizeof(u16) : 0),
+		     sizeof(u32));
 }
 
 /* Count the members of each list: their arrays are allocated at once. */
@@ -144,8 +147,9 @@ static void count_lists(struct ksvc_beset *bes, const char *node)
 			be->lists |= BIT(l);
 			if (bes->sel[l].n++ != i)
 				bes->sel[l].ident = false;
-			bes->sel[l].total += be->weight;
-			bes->sel[l].weighted |= be->weight != 1;
+			bes->sel[l].n4 += be->family == AF_INET;
+			if (be->weight != 1)
+				bes->sel[l].weighted = true;
 		}
 	}
 }
@@ -214,14 +218,24 @@ void ksvc_beset_unprepare(struct ksvc_beset *bes)
 	memset(bes->sel, 0, sizeof(bes->sel));
 }
 
-static u32 pick_weighted(const struct ksvc_sel *s, u32 r)
+/* The members of list @s of @family: positions [*lo, *hi). */
+static bool range_of(const struct ksvc_sel *s, u8 family, u32 *lo, u32 *hi)
 {
-	u32 lo = 0, hi = s->n - 1;
+	*lo = family == AF_INET6 ? s->n4 : 0;
+	*hi = family == AF_INET6 ? s->n : s->n4;
+	return *lo < *hi;
+}
 
+/* The first position in [lo, hi) whose running weight sum exceeds @r. */
+static u32 pick_weighted(const struct ksvc_sel *s, u32 lo, u32 hi, u32 r)
+{
+	const u32 *cum = cum_of(s);
+
+	hi--;
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 
-		if (cum_of(s)[mid] > r)
+		if (cum[mid] > r)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -229,46 +243,72 @@ static u32 pick_weighted(const struct ksvc_sel *s, u32 r)
 	return lo;
 }
 
-/* The list a new connection chooses from, or NULL when it is empty. */
+/*
+ * The list a new connection of @family chooses from, or NULL when it has
+ * none of that family.
+ */
 static const struct ksvc_sel *list_of(const struct ksvc_beset *bes,
-				      bool local)
+				      bool local, u8 family)
 {
 	const struct ksvc_sel *s;
+	u32 lo, hi;
 
 	if (!bes)
 		return NULL;
 	s = &bes->sel[local ? KSVC_SEL_LOCAL_READY : KSVC_SEL_READY];
-	if (!s->n)
-		s++;
-	return s->n ? s : NULL;
+	if (range_of(s, family, &lo, &hi))
+		return s;
+	s++;
+	return range_of(s, family, &lo, &hi) ? s : NULL;
 }
 
 /* Would ksvc_select() consider @be now?  (Session affinity asks.) */
 bool ksvc_selectable(const struct ksvc_beset *bes, bool local,
 		     const struct ksvc_backend *be)
 {
-	const struct ksvc_sel *s = list_of(bes, local);
+	const struct ksvc_sel *s = list_of(bes, local, be->family);
 
 	return s && (be->lists & BIT(s - bes->sel));
 }
 
 /*
- * Packet path.  Ready backends first, else serving-and-terminating ones;
- * @local limits both to this node.  @hash identifies the flow for Maglev.
+ * A Maglev slot holds a member of either family; a flow of the other one
+ * takes the next slot of its own, so its choice is just as stable.
+ */
+static u32 pick_maglev(const struct ksvc_sel *s, u32 lo, u32 hi, u32 hash)
+{
+	const u16 *table = maglev_of(s);
+	u32 k = hash % s->m, i = table[k];
+
+	while (i < lo || i >= hi) {
+		k = k + 1 < s->m ? k + 1 : 0;
+		i = table[k];
+	}
+	return i;
+}
+
+/*
+ * Packet path.  Ready backends first, else serving-and-terminating ones,
+ * of the connection's @family; @local limits both to this node.  @hash
+ * identifies the flow for Maglev.
  */
 const struct ksvc_backend *ksvc_select(const struct ksvc_beset *bes,
-				       bool local, u32 hash)
+				       bool local, u8 family, u32 hash)
 {
-	const struct ksvc_sel *s = list_of(bes, local);
-	u32 i;
+	const struct ksvc_sel *s = list_of(bes, local, family);
+	u32 i, lo, hi, base;
 
 	if (!s)
 		return NULL;
-	if (s->m)
-		i = maglev_of(s)[hash % s->m];
-	else if (s->weighted)
-		i = pick_weighted(s, reciprocal_scale(get_random_u32(), s->total));
-	else
-		i = reciprocal_scale(get_random_u32(), s->n);
+	range_of(s, family, &lo, &hi);
+	if (s->m) {
+		i = pick_maglev(s, lo, hi, hash);
+	} else if (s->weighted) {
+		base = lo ? cum_of(s)[lo - 1] : 0;
+		i = pick_weighted(s, lo, hi, base + reciprocal_scale(
+				  get_random_u32(), cum_of(s)[hi - 1] - base));
+	} else {
+		i = lo + reciprocal_scale(get_random_u32(), hi - lo);
+	}
 	return &bes->be[member(s, i)];
 }

@@ -14,7 +14,7 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 		       const struct ksvc_beset *prev);
 void ksvc_beset_unprepare(struct ksvc_beset *bes);
 const struct ksvc_backend *ksvc_select(const struct ksvc_beset *bes,
-				       bool local, u32 hash);
+				       bool local, u8 family, u32 hash);
 bool ksvc_selectable(const struct ksvc_beset *bes, bool local,
 		     const struct ksvc_backend *be);
 u32 ksvc_maglev_size(u32 n);

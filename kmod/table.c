@@ -245,11 +245,26 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* Families of @svc's cluster addresses (bit 0: IPv4, bit 1: IPv6). */
+static unsigned int cluster_families(const struct ksvc_svc *svc)
+{
+	unsigned int fams = 0;
+	u32 i;
+
+	if (svc->flags & KSVC_SVC_F_HEADLESS)
+		return 3;	/* stored, never proxied: any */
+	for (i = 0; i < svc->naddrs; i++)
+		if (svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER)
+			fams |= BIT(svc->addrs[i].family == AF_INET6);
+	return fams;
+}
+
 /*
  * Give every port of an unpublished @svc a prepared backend set: a port
  * that was given none copies the set of @old's same protocol and port
- * (or starts empty).  Copies, not shared sets: a new scheduler or node
- * name changes how a set is prepared.
+ * (or starts empty), less the backends of a family @svc no longer has,
+ * as kube-proxy ignores endpoints of another family.  Copies, not shared
+ * sets: a new scheduler or node name changes how a set is prepared.
  */
 int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct ksvc_svc *old)
@@ -270,6 +285,7 @@ int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 					op->bes, lockdep_is_held(&kn->lock)) : NULL);
 			if (!bes)
 				return -ENOMEM;
+			ksvc_beset_keep_families(bes, cluster_families(svc));
 			RCU_INIT_POINTER(p->bes, bes);
 			p->keep_bes = false;
 		}

@@ -54,14 +54,16 @@ enum ksvc_sel_list {
  * miss less per connection); then the running weight sums cum[n] when
  * @weighted; then the Maglev table of @m positions in the list when @m is
  * not 0.  Three pointers would cost more than the lists of a small set.
+ * A set is sorted by family, so a list's IPv4 members come first: a
+ * dual-stack service's flows choose among those of their own family.
  */
 struct ksvc_sel {
 	void *mem;
 	u32 n;
-	u32 total;		/* sum of the weights */
 	u32 m;			/* Maglev table size, a prime; 0: none */
-	bool weighted;		/* some weight is not 1 */
-	bool ident;
+	u32 n4:30;		/* members 0..n4-1 are IPv4, the rest IPv6 */
+	u32 weighted:1;		/* some weight is not 1 */
+	u32 ident:1;
 };
 
 /* Immutable once published; replaced as a whole (copy-on-write). */

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the four rigs (KUnit on UML, cmocka unit tests, VM tests under
-# qemu, 30 s of libFuzzer on the YAML reader) one after the other, even
-# when one fails, and end with one line "N passed, N failed" over all of
-# them.  RIGS="unit vm" limits the set.
+# qemu, libFuzzer: 30 s on the YAML reader and 30 s on the module's
+# netlink parsing) one after the other, even when one fails, and end
+# with one line "N passed, N failed" over all of them.  RIGS="unit vm"
+# limits the set.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

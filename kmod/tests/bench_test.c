@@ -100,7 +100,7 @@ static u64 round_ns(struct ksvc_net *kn, const struct ksvc_fe_key *keys,
 		if (!fe)
 			continue;
 		be = ksvc_select(rcu_dereference(fe->port->bes), false,
-				 jhash_1word(i, kn->seed));
+				 AF_INET, jhash_1word(i, kn->seed));
 		*found += be && be->port == htons(8080);
 	}
 	t1 = ktime_get_ns();

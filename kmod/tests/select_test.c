@@ -48,7 +48,7 @@ static void tally(const struct ksvc_beset *bes, bool local, int rounds,
 	int r;
 
 	for (r = 0; r < rounds; r++) {
-		const struct ksvc_backend *be = ksvc_select(bes, local, r);
+		const struct ksvc_backend *be = ksvc_select(bes, local, AF_INET, r);
 
 		if (be)
 			hits[be - bes->be]++;
@@ -89,9 +89,9 @@ static void ksvc_select_fallback_test(struct kunit *test)
 	ksvc_beset_free(bes);
 
 	bes = mkset(test, &s[1], 2, false, NULL);
-	KUNIT_EXPECT_NULL(test, ksvc_select(bes, false, 0));
+	KUNIT_EXPECT_NULL(test, ksvc_select(bes, false, AF_INET, 0));
 	ksvc_beset_free(bes);
-	KUNIT_EXPECT_NULL(test, ksvc_select(NULL, false, 0));
+	KUNIT_EXPECT_NULL(test, ksvc_select(NULL, false, AF_INET, 0));
 }
 
 static void ksvc_select_weight_test(struct kunit *test)
@@ -126,11 +126,11 @@ static int moved(struct kunit *test, const struct ksvc_beset *a,
 
 	for (f = 0; f < FLOWS; f++) {
 		u32 h = f * 2654435761U;
-		const struct ksvc_backend *x = ksvc_select(a, false, h);
-		const struct ksvc_backend *y = ksvc_select(b, false, h);
+		const struct ksvc_backend *x = ksvc_select(a, false, AF_INET, h);
+		const struct ksvc_backend *y = ksvc_select(b, false, AF_INET, h);
 		const struct ksvc_backend *xb;
 
-		KUNIT_ASSERT_PTR_EQ(test, x, ksvc_select(a, false, h));
+		KUNIT_ASSERT_PTR_EQ(test, x, ksvc_select(a, false, AF_INET, h));
 		if (hits)
 			hits[x - a->be]++;
 		xb = ksvc_beset_find(b, x->family, &x->addr, x->port);
@@ -176,12 +176,62 @@ static void ksvc_select_maglev_test(struct kunit *test)
 	ksvc_beset_free(b);
 }
 
+/*
+ * A dual-stack set: flows of each family choose only among backends of
+ * their family, with each scheduler, and fall back per family.
+ */
+static void ksvc_select_family_test(struct kunit *test)
+{
+	static const u16 weights[] = { 1, 1, 2, 1 };
+	int sched, h, hits[4];
+
+	for (sched = 0; sched < 3; sched++) {
+		struct ksvc_beset *bes = ksvc_beset_alloc(4);
+		int i;
+
+		KUNIT_ASSERT_NOT_NULL(test, bes);
+		for (i = 0; i < 4; i++) {
+			bes->be[i].family = i < 2 ? AF_INET6 : AF_INET;
+			bes->be[i].addr.ip = IP(10, 244, 0, 1 + i);
+			bes->be[i].port = htons(8080);
+			/* IPv6: none ready, both terminating; IPv4: ready */
+			bes->be[i].flags = i < 2 ? SRV | TRM : RDY;
+			bes->be[i].weight = sched == 1 ? weights[i] : 1;
+		}
+		KUNIT_ASSERT_EQ(test, ksvc_beset_sort(bes, NULL), 0);
+		KUNIT_ASSERT_EQ(test, bes->be[0].family, AF_INET);
+		KUNIT_ASSERT_EQ(test, ksvc_beset_prepare(bes, "", sched == 2,
+							 NULL), 0);
+		memset(hits, 0, sizeof(hits));
+		for (h = 0; h < 400; h++) {
+			const struct ksvc_backend *v4, *v6;
+
+			v4 = ksvc_select(bes, false, AF_INET, h);
+			v6 = ksvc_select(bes, false, AF_INET6, h);
+			KUNIT_ASSERT_NOT_NULL(test, v4);
+			KUNIT_ASSERT_NOT_NULL(test, v6);
+			KUNIT_EXPECT_EQ(test, v4->family, AF_INET);
+			KUNIT_EXPECT_EQ(test, v6->family, AF_INET6);
+			if (sched == 2)
+				KUNIT_EXPECT_PTR_EQ(test, v6,
+					ksvc_select(bes, false, AF_INET6, h));
+			hits[v4 - bes->be]++;
+			hits[v6 - bes->be]++;
+		}
+		/* IPv6 flows fall back to its terminating ones, IPv4 do not */
+		for (i = 0; i < 4; i++)
+			KUNIT_EXPECT_GT(test, hits[i], 50);
+		ksvc_beset_free(bes);
+	}
+}
+
 static struct kunit_case ksvc_select_cases[] = {
 	KUNIT_CASE(ksvc_select_test),
 	KUNIT_CASE(ksvc_select_fallback_test),
 	KUNIT_CASE(ksvc_select_weight_test),
 	KUNIT_CASE(ksvc_maglev_size_test),
 	KUNIT_CASE(ksvc_select_maglev_test),
+	KUNIT_CASE(ksvc_select_family_test),
 	{}
 };
 

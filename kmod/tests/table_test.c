@@ -292,6 +292,29 @@ static void ksvc_svc_replace_test(struct kunit *test)
 }
 
 /*
+ * A service that moves to IPv6 keeps none of its IPv4 backends when no
+ * new set is given (found by fuzz_nlparse): they could never be reached.
+ */
+static void ksvc_beset_keep_families_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+	struct ksvc_svc *svc;
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	set_bes(test, kn, beset(test, 2, 1));
+	svc = mk(test, "a", 0, 80, 0);
+	svc->addrs[0].family = AF_INET6;
+	svc->addrs[0].a.in6.s6_addr[0] = 0xfd;
+	svc->addrs[0].a.in6.s6_addr[15] = 1;
+	KUNIT_ASSERT_EQ(test, ksvc_svc_build_fe(svc, NULL), 0);
+	KUNIT_ASSERT_EQ(test, replace(kn, svc), 0);
+	mutex_lock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, bes_a(kn)->n, 0U);
+	mutex_unlock(&kn->lock);
+	net_free(kn);
+}
+
+/*
  * Staged changes are invisible until the commit and all visible after
  * it; an abort leaves no trace.  Moving an address from one service to
  * another inside one transaction never leaves it unserved.
@@ -500,6 +523,7 @@ static struct kunit_case ksvc_table_cases[] = {
 	KUNIT_CASE(ksvc_backends_set_test),
 	KUNIT_CASE(ksvc_beset_sort_test),
 	KUNIT_CASE(ksvc_svc_replace_test),
+	KUNIT_CASE(ksvc_beset_keep_families_test),
 	KUNIT_CASE(ksvc_commit_test),
 	KUNIT_CASE(ksvc_svc_add_limit_test),
 	KUNIT_CASE(ksvc_flush_test),
