@@ -573,6 +573,36 @@ EOF
 	slice "$name" "$fam" "http/$target/TCP" "$@"
 }
 
+# ds: dual-stack ClusterIP, its IPv4 slice pod1 only, its IPv6 one pods 2-3
+ds_yaml() {
+	svc_head ds
+	cat <<EOF
+spec:
+  clusterIP: 10.96.0.70
+  clusterIPs:
+  - 10.96.0.70
+  - fd00:96::70
+  internalTrafficPolicy: Cluster
+  ipFamilies:
+  - IPv4
+  - IPv6
+  ipFamilyPolicy: RequireDualStack
+  ports:
+  - name: http
+    port: 80
+    protocol: TCP
+    targetPort: 8080
+  selector:
+    app: web
+  sessionAffinity: None
+  type: ClusterIP
+status:
+  loadBalancer: {}
+EOF
+	slice ds IPv4 "http/8080/TCP" pod1
+	slice ds IPv6 "http/8080/TCP" pod2 pod3 | sed 's/name: ds-x7k2p/name: ds-m4v6q/'
+}
+
 echo_yaml() {
 	svc_head echo
 	cat <<EOF
@@ -617,6 +647,7 @@ write_yaml() {
 		pod1 pod2 >"$D/mg-2.yaml"
 	clusterip_yaml v6 fd00:96::10 80 8080 "" IPv6 "${PODS[@]}" >"$D/v6.yaml"
 	echo_yaml "${PODS[@]}" >"$D/echo.yaml"
+	ds_yaml >"$D/ds.yaml"
 	clusterip_yaml sc 10.96.0.60 80 8080 "" IPv4 "${PODS[@]}" |
 		sed 's/protocol: TCP/protocol: SCTP/' >"$D/sc.yaml"
 }
@@ -780,7 +811,7 @@ check "config set --node-name node-1" "$K" config set --node-name node-1
 check_out "config view: NodePorts on all local addresses" \
 	"(all local addresses)" "$K" config view
 write_yaml
-for f in web lb empty mg v6 echo sc; do
+for f in web lb empty mg v6 echo sc ds; do
 	check "ksvcctl apply -f $f.yaml" "$K" apply -f "$D/$f.yaml"
 done
 check "ksvcctl get services" "$K" get services -o wide
@@ -887,6 +918,11 @@ check "j. apply web back to Cluster" "$K" apply -f "$D/web.yaml"
 
 check "k. node -> [fd00:96::10]:80/TCP: answers with a pod name" \
 	at_least 1 3 node fd00:96::10 80
+# A dual-stack service: each family's flows go to that family's endpoints.
+check "k. dual-stack: node -> 10.96.0.70:80 x12: all answered by its IPv4 endpoint (pod1)" \
+	spread pod1 12 node 10.96.0.70 80
+check "k. dual-stack: node -> [fd00:96::70]:80 x12: all answered by its IPv6 endpoints (pods 2-3)" \
+	spread "pod2 pod3" 12 node fd00:96::70 80
 
 # sctp1 NS HOST PORT: one SCTP association; prints what the server said
 sctp1() {
