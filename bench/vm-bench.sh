@@ -7,13 +7,15 @@
 #
 # Settings (bench/run writes them to a file, the first argument):
 #   BENCH_GEN   generated rule sets: $BENCH_GEN/n<N>e<E>/...
-#   BENCH_BIN   connbench, srv, ksvc-nl
+#   BENCH_BIN   connbench, flowbench, srv, ksvc-nl
 #   BENCH_MODES modes to run (default: ksvc nft ipvs iptnft iptleg)
 #   BENCH_CP_N  control-plane sizes (services x 10 endpoints)
 #   BENCH_DP_N  data-plane sizes; sizes not in BENCH_CP_N use 1 endpoint
 #               per filler service and are programmed once
 #   BENCH_RUNS  repetitions (default 3)
 #   BENCH_CONNS connections per data-plane run
+#   BENCH_FLOWS new flows (datagrams) per flowbench run, BENCH_FLOW_SECS
+#               its time limit
 #   BENCH_SKIP  "MODE:N ..." pairs not to program (too slow under TCG)
 set -u
 # shellcheck disable=SC1090 # bench/run writes it
@@ -29,6 +31,8 @@ CP_N=${BENCH_CP_N:-1 1000 10000}
 DP_N=${BENCH_DP_N:-1 1000 10000 100000}
 RUNS=${BENCH_RUNS:-3}
 CONNS=${BENCH_CONNS:-2000}
+FLOWS=${BENCH_FLOWS:-50000}
+FLOW_SECS=${BENCH_FLOW_SECS:-5}
 SKIP=" ${BENCH_SKIP:-} "
 E=10
 VIP=10.110.0.10
@@ -87,7 +91,7 @@ setup() {
 		x_tables ip_tables iptable_nat xt_statistic xt_comment xt_mark \
 		xt_MASQUERADE xt_nat xt_tcpudp xt_conntrack xt_addrtype \
 		nf_tables nft_compat nft_chain_nat nft_nat nft_numgen nft_masq \
-		nft_ct nft_counter ip_vs ip_vs_rr 2>>"$OUT/cmd.err"
+		nft_ct nft_counter ip_vs ip_vs_rr sch_ingress cls_u32 act_gact 2>>"$OUT/cmd.err"
 	local deps
 	deps=$(modinfo -F depends "$KO")
 	[ -n "$deps" ] && modprobe -a ${deps//,/ }
@@ -106,6 +110,9 @@ setup() {
 	ip -n cli link set lo up
 	ip -n cli link set eth0 up
 	ip -n cli route add default via 192.168.100.1
+	# flowbench's source addresses (one /24 per run): routed back to cli,
+	# so they pass rp_filter
+	ip route add 10.200.0.0/16 via 192.168.100.2 dev veth-cli
 	ip netns exec cli sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 	local k
 	for k in 1 2 3; do
@@ -119,6 +126,13 @@ setup() {
 		ip -n pod$k link set eth0 up
 		ip -n pod$k route add 10.244.0.1 dev eth0 scope link
 		ip -n pod$k route add default via 10.244.0.1 dev eth0
+		# flowbench's datagrams ("ksvc..." after the UDP header) end at the
+		# pod's ingress: the same small cost in every mode, no socket, no
+		# wakeup of srv (whose scheduling would make the rate bimodal)
+		tc -n pod$k qdisc add dev eth0 ingress &&
+			tc -n pod$k filter add dev eth0 ingress protocol ip prio 1 \
+				u32 match u32 0x6b737663 0xffffffff at 28 action drop ||
+			log "pod$k: no tc ingress drop; flowbench datagrams go to srv"
 		ip netns exec pod$k taskset -c 0 "$B/srv" 8080 pod$k &
 	done
 	ip netns exec pod1 iperf3 -s -D -p 5201
@@ -190,9 +204,52 @@ load_iptleg() { :; }
 clean_iptleg() { iptables-legacy -t nat -F; iptables-legacy -t nat -X; rmmod iptable_nat 2>/dev/null; true; }
 
 # --- data plane ------------------------------------------------------------------
-dp() {	# dp MODE N: TCP and UDP new-connection loops to the target service
+# settle: wait (at most 30 s) until both vCPUs are idle (< 10% busy over
+# 1 s), so work left over from programming (kworkers, RCU callbacks,
+# freeing) does not land in the first data-plane run
+cpu_busy() { awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat; }
+settle() {
+	local i b0 t0 b1 t1
+	read -r b0 t0 <<<"$(cpu_busy)"
+	for i in $(seq 30); do
+		sleep 1
+		read -r b1 t1 <<<"$(cpu_busy)"
+		[ $(((b1 - b0) * 100)) -le $(((t1 - t0) * 10)) ] && break
+		b0=$b1 t0=$t1
+	done
+	[ "$i" -gt 1 ] && log "  settle: $i s"
+}
+
+# flow MODE N RUN DST PORT: new-flow rate, one UDP datagram per flow
+# (flowbench), counted where the node hands them to the pods' veths. Each
+# run sends from its own source /24 (10.200.R.x), so no run can hit a flow
+# left over from an earlier one (IPVS keeps its own connection table,
+# which conntrack -F does not empty).
+FLOW_RUN=0
+flow() {
+	local m=$1 line
+	FLOW_RUN=$((FLOW_RUN + 1))
+	conntrack -F >/dev/null 2>&1
+	# IPVS: this run's connections expire (udp timeout) before the next run
+	# instead of after kube-proxy's 300 s, so its table does not grow
+	# from run to run; they stay for the whole run, as conntrack's do
+	[ "$m" = ipvs ] && ipvsadm --set 0 0 $((FLOW_SECS + 2))
+	line=$(taskset -c 0 "$B/flowbench" -n cli -c vpod1,vpod2,vpod3 \
+		-s "10.200.$((FLOW_RUN % 256)).1" -t "$FLOW_SECS" "$4" "$5" "$FLOWS" 2>&1)
+	log "  dp $m N=$2 flow run $3: $line"
+	rec flow "$m" "$2" udp "$3" "$line"
+	if [ "$m" = ipvs ]; then
+		ipvsadm --set 0 0 300
+		sleep $((FLOW_SECS + 3))
+	fi
+	conntrack -F >/dev/null 2>&1
+}
+
+dp() {	# dp MODE N: new-flow rate, TCP and UDP new-connection loops to the target service
 	local m=$1 n=$2 r line
+	settle
 	for r in $(seq "$RUNS"); do
+		flow "$m" "$n" "$r" "$VIP" 80
 		conntrack -F >/dev/null 2>&1
 		line=$(ip netns exec cli taskset -c 0 "$B/connbench" tcp "$VIP" 80 "$CONNS")
 		log "  dp $m N=$n tcp run $r: $line"
@@ -339,8 +396,11 @@ iperf_tput() {
 # --- main ------------------------------------------------------------------------
 sysinfo
 setup
-log "setup done; modes: $MODES; cp: $CP_N; dp: $DP_N; runs: $RUNS; conns: $CONNS"
+log "setup done; modes: $MODES; cp: $CP_N; dp: $DP_N; runs: $RUNS; conns: $CONNS; flows: $FLOWS (max ${FLOW_SECS} s)"
+settle
 for r in $(seq "$RUNS"); do	# no NAT, no rules: straight to a pod
+	flow direct 0 "$r" 10.244.0.11 8080
+	[ "$r" = 1 ] && log "  pod1 tc ingress: $(tc -n pod1 -s filter show dev eth0 ingress 2>&1 | grep -o 'Sent [0-9]* bytes [0-9]* pkt (dropped [0-9]*' | head -1)"
 	conntrack -F >/dev/null 2>&1
 	line=$(ip netns exec cli taskset -c 0 "$B/connbench" tcp 10.244.0.11 8080 "$CONNS")
 	log "  dp direct tcp run $r: $line"
