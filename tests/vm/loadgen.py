@@ -12,9 +12,10 @@ time.time() (CLOCK_REALTIME), the same clock in every process and netns.
         and checks its echo; counts resets (RST or EOF), stalls (an echo
         later than 1 s) and wrong echoes; the greeting must name one of
         --pods.  A watchdog task (a 50 ms sleep in a loop) measures how late
-        the process itself was scheduled: an echo later than 1 s while the
-        watchdog was late by as much (the whole VM paused: TCG on a busy
-        host) counts as a "pause", not a stall.
+        the process itself was scheduled: an echo later than 1 s that is
+        within 1 s once the time the process was not scheduled during the
+        wait is taken off (the whole VM paused: TCG on a busy host) counts
+        as a "pause", not a stall.
         Runs until STOPFILE exists; writes a JSON summary to OUT
         (every 2 s, and at the end).  Exit 0 if nothing went wrong.
     loadgen.py newconn OUT STOPFILE HOST:PORT [HOST:PORT...]
@@ -39,9 +40,10 @@ time.time() (CLOCK_REALTIME), the same clock in every process and netns.
         answered; none answered by pod4 when pod4 was out of B for the whole
         connection (removed before T0 and not added back before T1).  A
         failed connection that pod4 accepted (its port is in POD4ACCLOG)
-        while a removal of pod4 was in progress was cut by that removal
-        (ksvc flushes the conntrack entries of removed backends): counted
-        and shown apart, not a failure
+        while a removal of pod4 was in progress is a failure too, marked
+        "cut": ksvc flushes the conntrack entries of removed backends for
+        UDP only (as kube-proxy), so a TCP connection must outlive its
+        backend's removal
     loadgen.py slowdump [--first-sleep SECS] [--per-msg SECS]
         SVC_GET dump that reads its first batch, sleeps, then reads slowly
     loadgen.py beset NS NAME PORT N
@@ -128,7 +130,13 @@ def cmd_hold(args):
     st = {"opened": 0, "held": 0, "resets": 0, "stalls": 0, "wrong": 0, "lost": 0,
           "echoes": 0, "max_latency_ms": 0.0, "pods": {}, "errors": [],
           "seconds": 0.0, "pauses": 0, "max_pause_ms": 0.0}
-    lags = []   # (t, lag) of watchdog wake-ups later than 200 ms
+    lags = []   # (t, lag): a watchdog sleep from t woke up lag s late (> 200 ms)
+
+    def paused(t0, t1):
+        """How long in [t0, t1] the process was not scheduled: the late
+        parts, [t + 0.05, t + 0.05 + lag], of watchdog sleeps."""
+        return sum(max(0.0, min(t1, tl + 0.05 + lg) - max(t0, tl + 0.05))
+                   for tl, lg in lags)
     t_start = time.time()
 
     def err(msg):
@@ -182,7 +190,7 @@ def cmd_hold(args):
                 if lat > 1000:
                     # a late echo: was this process (the VM) paused as long?
                     await asyncio.sleep(0.1)     # let the watchdog wake up
-                    pause = max([lg for tl, lg in lags if t0 - 0.1 <= tl <= t1] + [0.0])
+                    pause = paused(t0, t1)
                     if lat - pause * 1000 > 1000:
                         st["stalls"] += 1
                         err("conn %d (%s): echo of %d after %.0f ms (process paused %.0f ms)"
@@ -298,12 +306,14 @@ def cmd_check_newconn(args):
             continue
         t0, t1, res, sport = float(w[0]), float(w[1]), w[3], int(w[4])
         n += 1
-        per[res if not res.startswith("FAIL") else "FAIL"] = per.get(res, 0) + 1
+        key = "FAIL" if res.startswith("FAIL") else res
+        per[key] = per.get(key, 0) + 1
         if res.startswith("FAIL"):
             # accepted by pod4 while a removal of pod4 was under way?
             near = [e for e in ev if e[2] < 0 and e[0] <= t1 and e[1] >= t0]
             by4 = [t for t in acc.get(sport, ()) if t0 - 0.01 <= t <= t1]
             if near and by4 and res.startswith("FAIL:read"):
+                # ksvc leaves TCP flows to removed backends alone: a bug
                 cut += 1
                 cuts.append("cut: %s (pod4 accepted it at %.6f; removal of pod4 %.6f-%.6f)"
                             % (line.strip(), by4[0], near[0][0], near[0][1]))
@@ -325,10 +335,10 @@ def cmd_check_newconn(args):
     print("new connections: %d (%s); B: pod4 removed %d times, added %d times"
           % (n, " ".join("%s=%d" % kv for kv in sorted(per.items())), rem, len(ev) - rem))
     print("failed: %d; answered by pod4 after its removal returned: %d; cut by the "
-          "removal of pod4 while in flight (not counted): %d" % (fails, viol, cut))
+          "removal of pod4 while in flight (TCP: must not happen): %d" % (fails, viol, cut))
     for b_ in (bad[:20] + cuts[:10]):
         print("  " + b_)
-    return 1 if fails or viol or n == 0 else 0
+    return 1 if fails or viol or cut or n == 0 else 0
 
 
 # --- churn --------------------------------------------------------------------

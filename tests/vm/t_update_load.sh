@@ -32,16 +32,28 @@
 #     prepared files (svc-a and svc-b with or without pod4; churn-y
 #     services) or `ksvcctl delete -f`.
 # Checks: no reset, stall (> 1 s) or wrong echo on the long-lived
-# connections; every new connection answered; none answered by pod4 when
-# its removal from svc-b had returned before the connection started (and
-# no re-add started before it was answered); every update succeeded;
-# dmesg clean.  Two allowances, both shown in the output: an echo later
-# than 1 s while the client process itself was scheduled as late (the whole
-# VM paused: TCG on a busy host) is a "pause", not a stall; a connection
-# that pod4 had accepted and that died while pod4's removal was under way
-# was cut by it (ksvc flushes the conntrack entries of removed backends,
-# TCP too), not a failure -- the servers log the client port of every
-# connection, so both are told from real failures exactly.
+# connections; every new connection answered, those that pod4 accepted
+# while its removal was under way too (ksvc flushes the conntrack entries
+# of removed backends for UDP only, as kube-proxy: a TCP connection
+# outlives its backend's removal; the servers log the client port of
+# every connection, so such a "cut" is told apart); none answered by pod4
+# when its removal from svc-b had returned before the connection started
+# (and no re-add started before it was answered); every update succeeded;
+# conntrack dropped no packet; dmesg clean.  One allowance, shown in the
+# output: an echo later than 1 s that is not once the time the client
+# process itself was not scheduled is taken off (the whole VM paused: TCG
+# on a busy host) is a "pause", not a stall.
+#
+# Conntrack: every new connection leaves an entry for 120 s (TIME_WAIT)
+# after it closed; the long form makes 30 to 70 a second here.  The kernel's
+# default table for a 1 GB VM holds 7680 entries, and once it is full
+# new connections' SYNs are dropped ("nf_conntrack: table full") until
+# conntrack's garbage collector next runs, up to a minute later: connect()
+# timeouts, to both of svc-b's addresses, with or without ksvc (an iptables
+# DNAT setup fails the same way).  kube-proxy sizes the table at start,
+# so the node here gets kube-proxy's default size (ct_size); the peak fill
+# is in the summary, and a failed new connection comes with its conntrack
+# entries and the sockets on its client port in the pods and ext.
 #
 # Short form (default): K=8, up to 300 updates in at most 45 s.
 # Long form (KSVC_STRESS=1): K=16, up to 6000 updates in at most 15 min.
@@ -129,6 +141,86 @@ write_yaml() {
 	done
 }
 
+# --- conntrack ---------------------------------------------------------------------
+
+CTP=/proc/sys/net/netfilter
+
+# ct_size: the conntrack table as kube-proxy sizes it (--conntrack-max-per-core
+# 32768, --conntrack-min 131072; hashsize a quarter of that)
+ct_size() {
+	local max=$(($(nproc) * 32768))
+	[ "$max" -ge 131072 ] || max=131072
+	modprobe nf_conntrack &&
+	echo $((max / 4)) >/sys/module/nf_conntrack/parameters/hashsize &&
+	sysctl -w net.netfilter.nf_conntrack_max=$max &&
+	if command -v conntrack >/dev/null; then modprobe nf_conntrack_netlink; fi
+}
+
+# ct_drops: conntrack's drop counter (summed over the CPUs' hex columns)
+ct_drops() {
+	awk 'function hex(x, i, v) {
+			for (i = 1; i <= length(x); i++)
+				v = v * 16 + index("0123456789abcdef", substr(tolower(x), i, 1)) - 1
+			return v
+		}
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "drop") c = i; next }
+		{ s += hex($c) }
+		END { print s + 0 }' /proc/net/stat/nf_conntrack
+}
+
+# fail_diag T0 T1 TARGET RESULT SPORT: what is left of a failed connection
+fail_diag() {
+	local p out
+	echo "$*: at $(date +%s.%N) conntrack $(cat $CTP/nf_conntrack_count) of $(cat $CTP/nf_conntrack_max) entries, drop counter $(ct_drops)"
+	out=$(
+		if command -v conntrack >/dev/null; then
+			conntrack -L -p tcp 2>/dev/null | grep -E "(sport|dport)=$5 " | sed 's/^/  conntrack: /'
+		fi
+		for p in "${PODS[@]}"; do
+			nsx "$p" ss -tanH "( dport = :$5 )" | sed "s/^/  $p: /"
+		done
+		nsx ext ss -tanH "( sport = :$5 )" | sed "s/^/  ext: /"
+	)
+	echo "${out:-  port $5: no conntrack entry, no socket in the pods or ext}" | tr -s ' '
+}
+
+# ct_watch: until $D/ct.stop (after the clients), the conntrack table's peak
+# fill into $D/ct.peak and, for the first 20 failed new connections,
+# fail_diag into $D/fail.diag (while their traces are there)
+ct_watch() {
+	local c peak=0 n=0 total last=
+	: >"$D/fail.diag"
+	echo 0 >"$D/ct.peak"
+	while [ -z "$last" ]; do
+		[ -e "$D/ct.stop" ] && last=1
+		read -r c <$CTP/nf_conntrack_count
+		if [ "$c" -gt "$peak" ]; then
+			peak=$c
+			echo "$peak" >"$D/ct.peak"
+		fi
+		total=$(wc -l <"$D/conns")
+		if [ "$total" -gt "$n" ] && [ "$(grep -c ' FAIL' "$D/fail.diag")" -lt 20 ]; then
+			sed -n "$((n + 1)),${total}p" "$D/conns" | grep ' FAIL' | head -n 20 |
+				while read -r l; do
+					# shellcheck disable=SC2086 # the five fields
+					fail_diag $l </dev/null
+				done >>"$D/fail.diag" 2>&1
+		fi
+		n=$total
+		[ -n "$last" ] || sleep 1
+	done
+}
+
+# ct_clean: conntrack dropped no packet (a full table, a clash)
+ct_clean() {
+	local drops full
+	drops=$(ct_drops)
+	full=$(dmesg | grep -c 'nf_conntrack: table full')
+	echo "conntrack: at most $(cat "$D/ct.peak" 2>/dev/null) of $(cat $CTP/nf_conntrack_max) entries; drop counter $drops; 'table full' in dmesg: $full"
+	dmesg | grep 'nf_conntrack: table full' | tail -n 3
+	[ "$drops" = 0 ] && [ "$full" = 0 ]
+}
+
 # --- load ------------------------------------------------------------------------
 
 # answers_pod NS HOST PORT: one connection names a pod
@@ -175,13 +267,16 @@ churn() {
 	[ "$rc" = 0 ] && [ "$UPD" -gt 0 ]
 }
 
-# stop_load: stop the clients; their exit codes into $D/hold.rc, newconn.rc
+# stop_load: stop the clients; their exit codes into $D/hold.rc, newconn.rc;
+# then ct_watch, once it has looked at newconn's last connections
 stop_load() {
 	touch "$D/stop"
 	wait "$HOLD_PID"
 	echo $? >"$D/hold.rc"
 	wait "$NEWCONN_PID"
 	echo $? >"$D/newconn.rc"
+	touch "$D/ct.stop"
+	wait "$CTWATCH_PID"
 	echo "hold exited $(cat "$D/hold.rc"), newconn exited $(cat "$D/newconn.rc")"
 }
 
@@ -208,7 +303,12 @@ PY
 }
 
 newconn_clean() {
-	"${LG[@]}" check-newconn "$D/conns" "$D/churn.log" "$D/pod4.acc"
+	"${LG[@]}" check-newconn "$D/conns" "$D/churn.log" "$D/pod4.acc" && return 0
+	if [ -s "$D/fail.diag" ]; then
+		echo "failed connections (the first 20), as found a few seconds after they failed:"
+		head -n 150 "$D/fail.diag"
+	fi
+	return 1
 }
 
 cleanup() {
@@ -226,6 +326,7 @@ check "python3 is there" python3 -c 'import asyncio'
 echo "# $( [ -n "${KSVC_STRESS:-}" ] && echo long || echo short) form: $CONNS long-lived connections, up to $UPDATES updates in at most $SECS s"
 
 check "node: forwarding, bridge cbr0, service route, br_netfilter" setup_node
+check "node: conntrack table sized as kube-proxy sizes it" ct_size
 for p in "${PODS[@]}"; do
 	check "$p: netns, veth into cbr0 (hairpin), $(pod_ip "$p")" setup_pod "$p"
 	start_server "$p"
@@ -244,6 +345,10 @@ check "ext -> svc-b ClusterIP 10.96.0.20:80 answers" answers_pod ext 10.96.0.20 
 check "ext -> svc-a NodePort 192.168.100.1:30900 greets" answers_pod ext 192.168.100.1 30900
 
 T0=$SECONDS
+: >"$D/conns"
+ct_watch &
+CTWATCH_PID=$!
+BG_PIDS+=($!)
 nsx ext "${LG[@]}" hold 192.168.100.1 30900 "$CONNS" "$D/hold.json" "$D/stop" \
 	--pods pod1,pod2,pod3 --max $((SECS + 300)) >"$D/hold.out" 2>&1 &
 HOLD_PID=$!
@@ -262,9 +367,10 @@ check "stop the clients" stop_load
 MINUTES=$(awk -v s=$((SECONDS - T0)) 'BEGIN { printf "%.1f", s / 60 }')
 check "long-lived connections: all held, no reset, stall > 1 s or wrong echo" hold_clean
 check "new connections: all answered; none by pod4 after its removal returned" newconn_clean
+check "conntrack dropped no packet (table full, clash)" ct_clean
 check "dmesg clean" dmesg_clean
 NCONN=$(wc -l <"$D/conns")
-echo "# summary: $CONNS connections held, $UPD updates applied, $NCONN new connections, $MINUTES minutes under load"
+echo "# summary: $CONNS connections held, $UPD updates applied, $NCONN new connections, $MINUTES minutes under load, conntrack at most $(cat "$D/ct.peak" 2>/dev/null) entries"
 cleanup
 check "rmmod ksvc" rmmod ksvc
 check "dmesg clean after rmmod" dmesg_clean
