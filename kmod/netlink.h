@@ -36,6 +36,9 @@ struct ksvc_chunks {
 	int len;
 };
 
+void ksvc_chunks_after(const struct nlattr *svc_attr, int rem,
+		       struct ksvc_chunks *c);
+
 /* Parsing helpers, exposed for the KUnit suites. */
 int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 		   const struct ksvc_chunks *chunks, struct ksvc_svc **out,

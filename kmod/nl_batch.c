@@ -9,8 +9,8 @@
 #include "netns.h"
 
 /* The attributes after @svc_attr up to the next service: its chunks. */
-static void chunks_after(const struct nlattr *svc_attr, int rem,
-			 struct ksvc_chunks *c)
+void ksvc_chunks_after(const struct nlattr *svc_attr, int rem,
+		       struct ksvc_chunks *c)
 {
 	const struct nlattr *a = nla_next(svc_attr, &rem);
 
@@ -176,7 +176,7 @@ static int stage_all(struct ksvc_net *kn, struct genl_info *info,
 			  genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(a) != KSVC_A_SERVICE)
 			continue;
-		chunks_after(a, rem, &chunks);
+		ksvc_chunks_after(a, rem, &chunks);
 		err = stage_one(kn, a, &chunks, op_of(a), &result,
 				info->extack) ?:
 		      put_result(msg, a, result);

@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include "../table.h"
+#include "names.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
@@ -19,22 +20,6 @@ static struct ksvc_net *net_new(struct kunit *test)
 	return kn;
 }
 
-/* A name that outlives the test's services (staging points them at a copy). */
-static const struct ksvc_name *named(struct kunit *test, const char *ns,
-				     const char *name)
-{
-	struct {
-		struct ksvc_name n;
-		char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
-	} *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, k);
-	strscpy(k->ns, ns, sizeof(k->ns));
-	strscpy(k->name, name, sizeof(k->name));
-	ksvc_name_set(&k->n, k->ns, k->name);
-	return &k->n;
-}
-
 /* @ip 0: allocate one.  @type NodePort with @np 0: allocate one. */
 static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 			   u16 port, u8 type, u16 np)
@@ -42,7 +27,7 @@ static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1);
 
 	KUNIT_ASSERT_NOT_NULL(test, svc);
-	svc->key = named(test, "default", name);
+	svc->key = ksvc_test_name(test, "default", name);
 	svc->type = type;
 	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
 					    .family = AF_INET, .a.ip = ip };

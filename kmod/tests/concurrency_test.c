@@ -17,6 +17,7 @@
 #include <linux/kthread.h>
 #include "../backends.h"
 #include "../table.h"
+#include "names.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 #define READERS		3
@@ -89,22 +90,6 @@ static int reader(void *data)
 	return 0;
 }
 
-/* A name that outlives the test's services (staging points them at a copy). */
-static const struct ksvc_name *named(struct kunit *test, const char *ns,
-				     const char *name)
-{
-	struct {
-		struct ksvc_name n;
-		char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
-	} *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, k);
-	strscpy(k->ns, ns, sizeof(k->ns));
-	strscpy(k->name, name, sizeof(k->name));
-	ksvc_name_set(&k->n, k->ns, k->name);
-	return &k->n;
-}
-
 static struct ksvc_svc *version(struct kunit *test, u8 svc, int v)
 {
 	struct ksvc_svc *x = ksvc_svc_alloc(1, 1);
@@ -113,7 +98,7 @@ static struct ksvc_svc *version(struct kunit *test, u8 svc, int v)
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
-	x->key = named(test, "default", svc ? "b" : "a");
+	x->key = ksvc_test_name(test, "default", svc ? "b" : "a");
 	x->type = KSVC_SVC_TYPE_CLUSTER_IP;
 	x->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
 					  .family = AF_INET,

@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include "../backends.h"
 #include "../table.h"
+#include "names.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
@@ -25,22 +26,6 @@ static void net_free(struct ksvc_net *kn)
 	rcu_barrier();
 }
 
-/* A name that outlives the test's services (staging points them at a copy). */
-static const struct ksvc_name *named(struct kunit *test, const char *ns,
-				     const char *name)
-{
-	struct {
-		struct ksvc_name n;
-		char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
-	} *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, k);
-	strscpy(k->ns, ns, sizeof(k->ns));
-	strscpy(k->name, name, sizeof(k->name));
-	ksvc_name_set(&k->n, k->ns, k->name);
-	return &k->n;
-}
-
 /* One IPv4 cluster address, one TCP port, optional nodePort. */
 static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 			   u16 port, u16 node_port)
@@ -48,7 +33,7 @@ static struct ksvc_svc *mk(struct kunit *test, const char *name, __be32 ip,
 	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1);
 
 	KUNIT_ASSERT_NOT_NULL(test, svc);
-	svc->key = named(test, "default", name);
+	svc->key = ksvc_test_name(test, "default", name);
 	svc->type = node_port ? KSVC_SVC_TYPE_NODE_PORT :
 				KSVC_SVC_TYPE_CLUSTER_IP;
 	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
@@ -382,7 +367,7 @@ static void ksvc_flush_test(struct kunit *test)
 	struct ksvc_net *kn = net_new(test);
 	struct ksvc_svc *other = mk(test, "b", IP(10, 96, 0, 2), 80, 0);
 
-	other->key = named(test, "kube-system", "b");
+	other->key = ksvc_test_name(test, "kube-system", "b");
 	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
 	KUNIT_ASSERT_EQ(test, add(kn, other), 0);
 	mutex_lock(&kn->lock);
@@ -484,8 +469,8 @@ static void ref_step(struct kunit *test, struct ksvc_net *kn,
 
 	if (m[i].live && lcg(seed) % 3 == 0) {
 		mutex_lock(&kn->lock);
-		KUNIT_EXPECT_EQ(test, ksvc_svc_del(kn, named(test, "default",
-							   name)), 0);
+		KUNIT_EXPECT_EQ(test, ksvc_svc_del(kn,
+			ksvc_test_name(test, "default", name)), 0);
 		mutex_unlock(&kn->lock);
 		m[i].live = false;
 		return;

@@ -43,19 +43,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* As chunks_after() in nl_batch.c: the attributes up to the next service. */
-static void chunks_after(const struct nlattr *svc_attr, int rem,
-			 struct ksvc_chunks *c)
-{
-	const struct nlattr *a = nla_next(svc_attr, &rem);
-
-	c->head = a;
-	c->len = 0;
-	for (; nla_ok(a, rem) && nla_type(a) != KSVC_A_SERVICE;
-	     a = nla_next(a, &rem))
-		c->len += nla_total_size(nla_len(a));
-}
-
 /*
  * ksvc_parse_svc(), then ksvc_parse_backends() on what it built, named as
  * ksvc_stage() would name it.
@@ -108,7 +95,7 @@ static void parse_direct(const struct nlmsghdr *nlh, struct nlattr **attrs)
 		nla_for_each_attr(a, all.head, all.len, rem) {
 			if (nla_type(a) != KSVC_A_SERVICE)
 				continue;
-			chunks_after(a, rem, &chunks);
+			ksvc_chunks_after(a, rem, &chunks);
 			parse_service(nlh, a, &chunks);
 		}
 		break;

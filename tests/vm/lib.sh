@@ -14,6 +14,7 @@
 #   load_ksvc [PARAM=VALUE...]   modprobe ksvc.ko's dependencies, insmod it
 #   dmesg_clean                  dmesg has no line matching OOPS
 #   nsx NS cmd...                run cmd in netns NS; "node" is the init netns
+#   hold_ok JSON K               loadgen.py hold has K connections open and echoing
 #
 # Each check prints "ok N - desc" or "not ok N - desc", followed by the
 # command's output indented by four spaces. Commands that are not shell
@@ -121,4 +122,21 @@ nsx() {
 	local ns=$1
 	shift
 	if [ "$ns" = node ]; then "$@"; else ip netns exec "$ns" "$@"; fi
+}
+
+# hold_ok JSON K: loadgen.py hold has K connections open and echoing
+hold_ok() {
+	for _ in $(seq 150); do
+		if [ -s "$1" ] && python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(0 if s["opened"] == int(sys.argv[2]) and s["echoes"] > 0 else 1)' "$1" "$2"; then
+			cat "$1"
+			echo
+			return 0
+		fi
+		sleep 0.2
+	done
+	cat "$1" 2>/dev/null
+	return 1
 }

@@ -153,23 +153,6 @@ lines_ok() {
 	[ "$(nok "$1")" -ge "$2" ]
 }
 
-# hold_ok JSON K: loadgen.py hold has K connections open and echoing
-hold_ok() {
-	for _ in $(seq 150); do
-		if [ -s "$1" ] && python3 -c '
-import json, sys
-s = json.load(open(sys.argv[1]))
-sys.exit(0 if s["opened"] == int(sys.argv[2]) and s["echoes"] > 0 else 1)' "$1" "$2"; then
-			cat "$1"
-			echo
-			return 0
-		fi
-		sleep 0.2
-	done
-	cat "$1" 2>/dev/null
-	return 1
-}
-
 # rmmod_now: rmmod ksvc; prints how long it took
 rmmod_now() {
 	local t0 rc=0

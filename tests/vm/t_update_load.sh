@@ -232,21 +232,7 @@ answers_pod() {
 }
 
 # hold_started: the K long-lived connections are open, on pods 1-3
-hold_started() {
-	for _ in $(seq 150); do
-		if [ -s "$D/hold.json" ] && python3 -c '
-import json, sys
-s = json.load(open(sys.argv[1]))
-sys.exit(0 if s["opened"] == int(sys.argv[2]) and s["echoes"] > 0 else 1)' "$D/hold.json" "$CONNS"; then
-			cat "$D/hold.json"
-			echo
-			return 0
-		fi
-		sleep 0.2
-	done
-	cat "$D/hold.json" 2>/dev/null
-	return 1
-}
+hold_started() { hold_ok "$D/hold.json" "$CONNS"; }
 
 newconn_started() {
 	for _ in $(seq 100); do
