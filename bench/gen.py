@@ -27,6 +27,8 @@ Files written to OUTDIR:
   ipvs.ipbatch       `ip -batch`: kube-ipvs0 dummy + one /32 per VIP
   ipvs.restore       ipvsadm-restore input
   ipvs-upd-{a,b}.restore
+  ipvs.ipset, ipvs-upd-{a,b}.ipset, ipvs-ipt.restore
+                     kube-proxy IPVS mode's ipsets and nat-table rules
   ksvc.yaml          N Services + N EndpointSlices
   ksvc-upd-{a,b}.yaml  the changed service + its EndpointSlice only
 The "update" changes service number UPD = N//3 (or 0): version a replaces
@@ -235,7 +237,48 @@ def gen_nft(d, svcs, upd):
 
 
 # --- IPVS (kube-proxy ipvs mode) ------------------------------------------
+# kube-proxy's IPVS mode is IPVS plus a few iptables rules and ipsets: the
+# nat table (so conntrack and nf_nat run on every new connection, as on any
+# node kube-proxy runs on) masquerades off-cluster clients and hairpin
+# connections.  The "ipvsbare" mode of vm-bench.sh runs IPVS alone, without
+# them, for reference: no conntrack at all.
+IPSET_MAX = 1 << 20     # kube-proxy's default maxelem (65536) is too small at N=100000
+
+
+def ipvs_loopback(s, proto, eps):
+    return ["add KUBE-LOOP-BACK %s,%s:%d,%s" % (eip, proto, eport, eip) for eip, eport in eps]
+
+
+def gen_ipvs_companion(d, svcs, upd):
+    out = ["create KUBE-CLUSTER-IP hash:ip,port family inet hashsize 1024 maxelem %d" % IPSET_MAX,
+           "create KUBE-LOOP-BACK hash:ip,port,ip family inet hashsize 1024 maxelem %d" % IPSET_MAX]
+    for s in svcs:
+        for proto, port in s.ports:
+            out.append("add KUBE-CLUSTER-IP %s,%s:%d" % (s.vip, proto, port))
+            out += ipvs_loopback(s, proto, s.eps)
+    write(d, "ipvs.ipset", out + [""])
+    s = svcs[upd]
+    for v, prev in (("a", "b"), ("b", "a")):
+        new, old = s.eps_variant(v), s.eps_variant(prev)
+        out = ipvs_loopback(s, "tcp", sorted(set(new) - set(old)))
+        out += ["del" + x[3:] for x in ipvs_loopback(s, "tcp", sorted(set(old) - set(new)))]
+        write(d, "ipvs-upd-%s.ipset" % v, out + [""])
+    ipt = ["*nat"] + ipt_common_decl() + [":KUBE-NODE-PORT - [0:0]"] + ipt_common_rules()
+    # the hairpin rule goes first in KUBE-POSTROUTING
+    k = ipt.index("-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN")
+    ipt.insert(k, '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, '
+               'source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src '
+               '-j MASQUERADE')
+    ipt += ['-A KUBE-SERVICES ! -s %s -m comment --comment "Kubernetes service cluster ip + port '
+            'for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ' % POD_CIDR,
+            "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT",
+            "-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT",
+            "COMMIT", ""]
+    write(d, "ipvs-ipt.restore", ipt)
+
+
 def gen_ipvs(d, svcs, upd):
+    gen_ipvs_companion(d, svcs, upd)
     out = ["link add kube-ipvs0 type dummy"]
     for s in svcs:
         out.append("address add %s/32 dev kube-ipvs0" % s.vip)

@@ -10,12 +10,13 @@ import statistics
 import subprocess
 import sys
 
-MODES = ["ksvc", "nft", "ipvs", "iptnft", "iptleg"]
+MODES = ["ksvc", "nft", "ipvs", "iptnft", "iptleg", "ipvsbare"]
 LABEL = {"ksvc": "ksvc (ksvcctl apply; N>1000: ksvc-nl 1000/msg + ksvcctl for the target†)", "ksvc-nl": "ksvc raw netlink (ksvc-nl)",
-         "nft": "nftables (nft -f)", "ipvs": "IPVS (ip -batch + ipvsadm-restore)",
+         "nft": "nftables (nft -f)", "ipvs": "IPVS (ip -batch + ipset restore + iptables-nft-restore + ipvsadm-restore)",
+         "ipvsbare": "IPVS alone, no conntrack (ip -batch + ipvsadm-restore; reference)",
          "iptnft": "iptables-nft-restore", "iptleg": "iptables-legacy-restore",
          "direct": "no NAT (direct to pod)"}
-SHORT = {"ksvc": "ksvc", "nft": "nftables", "ipvs": "IPVS", "iptnft": "iptables-nft",
+SHORT = {"ksvc": "ksvc", "nft": "nftables", "ipvs": "IPVS", "ipvsbare": "IPVS alone (no conntrack)", "iptnft": "iptables-nft",
          "iptleg": "iptables-legacy", "direct": "no NAT"}
 
 
@@ -209,6 +210,9 @@ def main():
         row += [fmt(stat(rawnl.get((n, "update")))) for n in cp_n]
         row += [fmt(stat(rawnl.get((n, "flush")))) + " (FLUSH)" for n in cp_n]
         o.append("| %s | %s |" % (LABEL["ksvc-nl"], " | ".join(row)))
+        if any((n, "program_udp") in rawnl for n in cp_n):
+            row = [fmt(stat(rawnl.get((n, "program_udp")))) for n in cp_n] + [""] * (2 * len(cp_n))
+            o.append("| %s | %s |" % ("ksvc raw netlink, N × 1 UDP services (1000/msg)", " | ".join(row)))
     o.append("")
     o.append("† `ksvcctl apply -f` of the 10000-service file did not finish within 300 s in an "
              "earlier run of this VM (its validation is O(N²): see Findings), so above 1000 "

@@ -8,7 +8,8 @@
 # Settings (bench/run writes them to a file, the first argument):
 #   BENCH_GEN   generated rule sets: $BENCH_GEN/n<N>e<E>/...
 #   BENCH_BIN   connbench, flowbench, srv, ksvc-nl
-#   BENCH_MODES modes to run (default: ksvc nft ipvs iptnft iptleg)
+#   BENCH_MODES modes to run (default: ksvc nft ipvs iptnft iptleg ipvsbare;
+#               ipvsbare only at N=1)
 #   BENCH_CP_N  control-plane sizes (services x 10 endpoints)
 #   BENCH_DP_N  data-plane sizes; sizes not in BENCH_CP_N use 1 endpoint
 #               per filler service and are programmed once
@@ -26,14 +27,14 @@ G=${BENCH_GEN:?}
 B=${BENCH_BIN:?}
 K=$PWD/tools/ksvcctl/ksvcctl
 KO=$PWD/kmod/ksvc.ko
-MODES=${BENCH_MODES:-ksvc nft ipvs iptnft iptleg}
+MODES=${BENCH_MODES:-ksvc nft ipvs iptnft iptleg ipvsbare}
 CP_N=${BENCH_CP_N:-1 1000 10000}
 DP_N=${BENCH_DP_N:-1 1000 10000 100000}
 RUNS=${BENCH_RUNS:-3}
 CONNS=${BENCH_CONNS:-2000}
 FLOWS=${BENCH_FLOWS:-50000}
 FLOW_SECS=${BENCH_FLOW_SECS:-5}
-SKIP=" ${BENCH_SKIP:-} "
+SKIP=" ${BENCH_SKIP:-} ipvsbare:1000 ipvsbare:10000 ipvsbare:100000 "
 E=10
 VIP=10.110.0.10
 DATA=$OUT/data.tsv
@@ -91,7 +92,8 @@ setup() {
 		x_tables ip_tables iptable_nat xt_statistic xt_comment xt_mark \
 		xt_MASQUERADE xt_nat xt_tcpudp xt_conntrack xt_addrtype \
 		nf_tables nft_compat nft_chain_nat nft_nat nft_numgen nft_masq \
-		nft_ct nft_counter ip_vs ip_vs_rr sch_ingress cls_u32 act_gact 2>>"$OUT/cmd.err"
+		nft_ct nft_counter ip_vs ip_vs_rr sch_ingress cls_u32 act_gact \
+		ip_set ip_set_hash_ipport ip_set_hash_ipportip xt_set 2>>"$OUT/cmd.err"
 	local deps
 	deps=$(modinfo -F depends "$KO")
 	[ -n "$deps" ] && modprobe -a ${deps//,/ }
@@ -104,15 +106,18 @@ setup() {
 	# /32 veths (no bridge, so no br_netfilter), as Calico does
 	ip netns add cli
 	ip link add veth-cli type veth peer name eth0 netns cli
-	ip addr add 192.168.100.1/24 dev veth-cli
+	# the client is a pod (in the pod CIDR 10.244.0.0/16): no mode
+	# masquerades its traffic (kube-proxy's nftables and IPVS modes do for
+	# sources outside the cluster CIDR)
+	ip addr add 10.244.255.1/24 dev veth-cli
 	ip link set veth-cli up
-	ip -n cli addr add 192.168.100.2/24 dev eth0
+	ip -n cli addr add 10.244.255.2/24 dev eth0
 	ip -n cli link set lo up
 	ip -n cli link set eth0 up
-	ip -n cli route add default via 192.168.100.1
+	ip -n cli route add default via 10.244.255.1
 	# flowbench's source addresses (one /24 per run): routed back to cli,
 	# so they pass rp_filter
-	ip route add 10.200.0.0/16 via 192.168.100.2 dev veth-cli
+	ip route add 10.244.128.0/18 via 10.244.255.2 dev veth-cli
 	ip netns exec cli sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 	local k
 	for k in 1 2 3; do
@@ -183,13 +188,24 @@ del_nft() { nft -f "$1/nft-del.nft"; }
 load_nft() { :; }
 clean_nft() { nft delete table ip kube-proxy 2>/dev/null; true; }
 
-prog_ipvs() { ip -batch "$1/ipvs.ipbatch" && ipvsadm-restore <"$1/ipvs.restore"; }
+# kube-proxy's IPVS mode: ipsets and nat-table rules beside IPVS (gen.py)
+prog_ipvs() {
+	ip -batch "$1/ipvs.ipbatch" && ipset restore <"$1/ipvs.ipset" &&
+		iptables-nft-restore <"$1/ipvs-ipt.restore" && ipvsadm-restore <"$1/ipvs.restore"
+}
 # ipvsadm-restore clears the table first: one ipvsadm call per change, as
 # kube-proxy makes one netlink call per change
-upd_ipvs() { local l; while read -r l; do [ -n "$l" ] && { ipvsadm $l || return 1; }; done <"$1/ipvs-upd-$2.restore"; }
-del_ipvs() { ipvsadm -C && ip link del kube-ipvs0; }
+upd_ipvs() { upd_ipvsbare "$@" && ipset restore <"$1/ipvs-upd-$2.ipset"; }
+del_ipvs() { del_ipvsbare && iptables-nft-restore <"$1/ipt-del.restore" && ipset destroy; }
 load_ipvs() { :; }
-clean_ipvs() { ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true; }
+clean_ipvs() { clean_ipvsbare; nft delete table ip nat 2>/dev/null; ipset destroy 2>/dev/null; true; }
+
+# IPVS alone (no conntrack, no NAT table): a reference, not kube-proxy
+prog_ipvsbare() { ip -batch "$1/ipvs.ipbatch" && ipvsadm-restore <"$1/ipvs.restore"; }
+upd_ipvsbare() { local l; while read -r l; do [ -n "$l" ] && { ipvsadm $l || return 1; }; done <"$1/ipvs-upd-$2.restore"; }
+del_ipvsbare() { ipvsadm -C && ip link del kube-ipvs0; }
+load_ipvsbare() { :; }
+clean_ipvsbare() { ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true; }
 
 prog_iptnft() { iptables-nft-restore <"$1/ipt.restore"; }
 upd_iptnft() { iptables-nft-restore --noflush <"$1/ipt-upd-$2.restore"; }
@@ -222,7 +238,7 @@ settle() {
 
 # flow MODE N RUN DST PORT: new-flow rate, one UDP datagram per flow
 # (flowbench), counted where the node hands them to the pods' veths. Each
-# run sends from its own source /24 (10.200.R.x), so no run can hit a flow
+# run sends from its own source /24 (10.244.128+R.x), so no run can hit a flow
 # left over from an earlier one (IPVS keeps its own connection table,
 # which conntrack -F does not empty).
 FLOW_RUN=0
@@ -233,12 +249,12 @@ flow() {
 	# IPVS: this run's connections expire (udp timeout) before the next run
 	# instead of after kube-proxy's 300 s, so its table does not grow
 	# from run to run; they stay for the whole run, as conntrack's do
-	[ "$m" = ipvs ] && ipvsadm --set 0 0 $((FLOW_SECS + 2))
+	[[ $m == ipvs* ]] && ipvsadm --set 0 0 $((FLOW_SECS + 2))
 	line=$(taskset -c 0 "$B/flowbench" -n cli -c vpod1,vpod2,vpod3 \
-		-s "10.200.$((FLOW_RUN % 256)).1" -t "$FLOW_SECS" "$4" "$5" "$FLOWS" 2>&1)
+		-s "10.244.$((128 + FLOW_RUN % 63)).1" -t "$FLOW_SECS" "$4" "$5" "$FLOWS" 2>&1)
 	log "  dp $m N=$2 flow run $3: $line"
 	rec flow "$m" "$2" udp "$3" "$line"
-	if [ "$m" = ipvs ]; then
+	if [[ $m == ipvs* ]]; then
 		ipvsadm --set 0 0 300
 		sleep $((FLOW_SECS + 3))
 	fi
@@ -356,6 +372,13 @@ ksvc_raw() {
 				log "ksvc-nl N=$n run $r: flush $out"
 			done
 		done
+		# UDP services: every new UDP port with endpoints clears the
+		# conntrack entries that went untranslated, one table walk per
+		# commit (a batch of 1000)
+		out=$(KSVC_NL_UDP=1 "$B/ksvc-nl" program "$n" 1 1000 2>&1)
+		log "ksvc-nl N=$n x 1 UDP: program $out"
+		rec raw ksvc "$n" program_udp 1 "$out"
+		"$B/ksvc-nl" flush >/dev/null 2>&1
 	done
 }
 
@@ -394,6 +417,8 @@ iperf_tput() {
 }
 
 # --- main ------------------------------------------------------------------------
+# bench/profile.sh uses the functions above
+[ -n "${BENCH_SOURCE_ONLY:-}" ] && return 0
 sysinfo
 setup
 log "setup done; modes: $MODES; cp: $CP_N; dp: $DP_N; runs: $RUNS; conns: $CONNS; flows: $FLOWS (max ${FLOW_SECS} s)"

@@ -181,3 +181,34 @@ void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		j++;
 	}
 }
+
+/*
+ * Add to @sum what the backends of @old that no newer set took had
+ * counted: they leave, and their port keeps their counts.
+ */
+void ksvc_beset_gone(const struct ksvc_beset *old, struct ksvc_stats_sum *sum)
+{
+	struct ksvc_stats_sum s;
+	u32 i;
+
+	for (i = 0; old && i < old->n; i++) {
+		if (old->be[i].moved)
+			continue;
+		ksvc_stats_read(old->be[i].stats, &s);
+		ksvc_stats_sum_add(sum, &s);
+	}
+}
+
+/* A port's totals: its backends', and those of the backends it lost. */
+void ksvc_port_stats(const struct ksvc_port *p, const struct ksvc_beset *bes,
+		     struct ksvc_stats_sum *sum)
+{
+	struct ksvc_stats_sum s;
+	u32 i;
+
+	*sum = p->gone;
+	for (i = 0; bes && i < bes->n; i++) {
+		ksvc_stats_read(bes->be[i].stats, &s);
+		ksvc_stats_sum_add(sum, &s);
+	}
+}

@@ -20,5 +20,8 @@ const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
 void ksvc_beset_keep_families(struct ksvc_beset *bes, unsigned int fams);
 void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 		      bool undo);
+void ksvc_beset_gone(const struct ksvc_beset *old, struct ksvc_stats_sum *sum);
+void ksvc_port_stats(const struct ksvc_port *p, const struct ksvc_beset *bes,
+		     struct ksvc_stats_sum *sum);
 
 #endif

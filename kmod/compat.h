@@ -20,6 +20,13 @@
 #define KSVC_RESV_START_OP(op)
 #endif
 
+struct net;
+struct nf_conn;
+
+/* Delete the conntrack entries of @net that @fn matches (6.0: a struct). */
+void ksvc_ct_walk(struct net *net, int (*fn)(struct nf_conn *, void *),
+		  void *data);
+
 #ifdef NL_SET_ERR_MSG_FMT
 #define ksvc_errmsg(extack, fmt, ...) \
 	NL_SET_ERR_MSG_FMT(extack, fmt, ##__VA_ARGS__)

@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <linux/version.h>
+#include <linux/sort.h>
 #include <net/netfilter/nf_conntrack.h>
 #include "backends.h"
+#include "compat.h"
 #include "conntrack.h"
 
-struct gone {
+/* One port's change: flows that it leaves pointing nowhere. */
+struct ksvc_ct_change {
 	const struct ksvc_port *port;
 	const struct ksvc_beset *old, *bes;
 	bool untranslated;	/* match flows we did not translate instead */
+};
+
+/* A change, under each destination port its flows can have. */
+struct ksvc_ct_key {
+	u16 dport;
+	u32 change;
 };
 
 /* Was the flow headed to one of @port's frontends? */
@@ -30,17 +38,16 @@ static bool to_port(const struct ksvc_port *port,
 	return false;
 }
 
-static int match(struct nf_conn *ct, void *data)
+static bool match_one(const struct ksvc_ct_change *g, struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *orig =
 		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct nf_conntrack_tuple *reply =
 		&ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AF_INET : AF_INET6;
-	struct gone *g = data;
 
 	if (!to_port(g->port, orig, family))
-		return 0;
+		return false;
 	if (g->untranslated)
 		return !(ct->status & IPS_DST_NAT);
 	return (ct->status & IPS_DST_NAT) &&
@@ -50,15 +57,30 @@ static int match(struct nf_conn *ct, void *data)
 				reply->src.u.all);
 }
 
-static void flush(struct net *net, struct gone *g)
+static int match(struct nf_conn *ct, void *data)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
-	struct nf_ct_iter_data d = { .net = net, .data = g };
+	return match_one(data, ct);
+}
 
-	nf_ct_iterate_cleanup_net(match, &d);
-#else
-	nf_ct_iterate_cleanup_net(net, match, g, 0, 0);
-#endif
+/* Any change of @b, found by binary search on the flow's port. */
+static int match_batch(struct nf_conn *ct, void *data)
+{
+	const struct ksvc_ct_batch *b = data;
+	u16 dport = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.all);
+	u32 lo = 0, hi = b->nkeys;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (b->keys[mid].dport < dport)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < b->nkeys && b->keys[lo].dport == dport; lo++)
+		if (match_one(&b->c[b->keys[lo].change], ct))
+			return 1;
+	return 0;
 }
 
 static bool has_removed(const struct ksvc_beset *old,
@@ -80,22 +102,75 @@ static bool none_ready(const struct ksvc_beset *bes)
 }
 
 /*
- * @port's set went from @old to @bes (NULL: the port is gone).  Walks the
- * conntrack table only when something was removed or a UDP port got its
- * first endpoint.
+ * Room for @max changes; the sets they name must stay until
+ * ksvc_ct_end().  Without memory, each change walks the table at once.
  */
-void ksvc_ct_update(struct ksvc_net *kn, const struct ksvc_port *port,
+void ksvc_ct_begin(struct ksvc_ct_batch *b, struct ksvc_net *kn, u32 max)
+{
+	memset(b, 0, sizeof(*b));
+	b->kn = kn;
+	if (!kn->net || !max)
+		return;
+	b->c = kvmalloc_array(max, sizeof(*b->c), GFP_KERNEL);
+	b->keys = kvmalloc_array(max, 2 * sizeof(*b->keys), GFP_KERNEL);
+	if (!b->c || !b->keys) {
+		kvfree(b->c);
+		kvfree(b->keys);
+		b->c = NULL;
+		b->keys = NULL;
+	}
+	b->max = max;
+}
+
+static void add(struct ksvc_ct_batch *b, const struct ksvc_ct_change *g)
+{
+	const struct ksvc_port *p = g->port;
+
+	if (!b->c || b->n == b->max) {
+		ksvc_ct_walk(b->kn->net, match, (void *)g);
+		return;
+	}
+	b->keys[b->nkeys++] = (struct ksvc_ct_key){ p->port, b->n };
+	if (p->node_port)
+		b->keys[b->nkeys++] = (struct ksvc_ct_key){ p->node_port, b->n };
+	b->c[b->n++] = *g;
+}
+
+/*
+ * @port's set went from @old to @bes (NULL: the port is gone).  Only
+ * when something was removed or a UDP port got its first endpoint is
+ * there anything to clear.
+ */
+void ksvc_ct_update(struct ksvc_ct_batch *b, const struct ksvc_port *port,
 		    const struct ksvc_beset *old, const struct ksvc_beset *bes)
 {
-	struct gone g = { .port = port, .old = old, .bes = bes };
+	struct ksvc_ct_change g = { .port = port, .old = old, .bes = bes };
 
-	lockdep_assert_held(&kn->lock);
-	if (!kn->net || port->proto != IPPROTO_UDP)
+	lockdep_assert_held(&b->kn->lock);
+	if (!b->kn->net || port->proto != IPPROTO_UDP)
 		return;
 	if (has_removed(old, bes))
-		flush(kn->net, &g);
+		add(b, &g);
 	if (none_ready(old) && !none_ready(bes)) {
 		g.untranslated = true;
-		flush(kn->net, &g);
+		add(b, &g);
 	}
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct ksvc_ct_key *x = a, *y = b;
+
+	return (int)x->dport - (int)y->dport;
+}
+
+/* One walk for every change of the commit. */
+void ksvc_ct_end(struct ksvc_ct_batch *b)
+{
+	if (b->n) {
+		sort(b->keys, b->nkeys, sizeof(*b->keys), cmp_key, NULL);
+		ksvc_ct_walk(b->kn->net, match_batch, b);
+	}
+	kvfree(b->c);
+	kvfree(b->keys);
 }

@@ -13,7 +13,24 @@
 
 #include "table.h"
 
-void ksvc_ct_update(struct ksvc_net *kn, const struct ksvc_port *port,
+struct ksvc_ct_change;
+struct ksvc_ct_key;
+
+/*
+ * The changes of one commit, for one walk of the conntrack table: with
+ * one walk per changed UDP port, a batch creating 10000 UDP services
+ * walked every bucket 10000 times.
+ */
+struct ksvc_ct_batch {
+	struct ksvc_net *kn;
+	u32 n, max, nkeys;
+	struct ksvc_ct_change *c;	/* NULL: no room, walk per change */
+	struct ksvc_ct_key *keys;	/* by destination port */
+};
+
+void ksvc_ct_begin(struct ksvc_ct_batch *b, struct ksvc_net *kn, u32 max);
+void ksvc_ct_update(struct ksvc_ct_batch *b, const struct ksvc_port *port,
 		    const struct ksvc_beset *old, const struct ksvc_beset *bes);
+void ksvc_ct_end(struct ksvc_ct_batch *b);
 
 #endif

@@ -58,34 +58,34 @@ static bool is_node_addr(struct net *net, const struct ksvc_cfg *cfg,
 	       ipv6_chk_addr(net, &a->in6, NULL, 0);
 }
 
-/* The frontend of a connection: address:port, else a nodePort. */
-static const struct ksvc_fe *classify(struct net *net, struct ksvc_net *kn,
-				      const struct nf_conntrack_tuple *t,
-				      u8 family)
+/*
+ * The service port of a connection: by address:port, else by nodePort on
+ * a node address.  @ext: it came in from outside, on a nodePort, an
+ * external or a load-balancer address.
+ */
+static const struct ksvc_port *classify(struct net *net, struct ksvc_net *kn,
+					const struct nf_conntrack_tuple *t,
+					u8 family, bool *ext)
 {
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	struct ksvc_fe_key key;
+	u8 kind;
 
 	if (t->dst.protonum != IPPROTO_TCP && t->dst.protonum != IPPROTO_UDP &&
 	    t->dst.protonum != IPPROTO_SCTP)
 		return NULL;
 	tuple_key(t, family, &key);
-	fe = ksvc_lookup(kn, &key);
-	if (fe)
-		return fe;
-	memset(&key.addr, 0, sizeof(key.addr));
-	key.family = 0;
-	fe = ksvc_lookup(kn, &key);
-	if (fe && is_node_addr(net, rcu_dereference(kn->cfg), family,
-			       &t->dst.u3))
-		return fe;
-	return NULL;
-}
-
-/* External traffic arrives on a nodePort, an external or an LB address. */
-static bool external(const struct ksvc_fe *fe)
-{
-	return fe->kind != KSVC_ADDR_KIND_CLUSTER;
+	port = ksvc_lookup(kn, &key, &kind);
+	if (!port) {
+		memset(&key.addr, 0, sizeof(key.addr));
+		key.family = 0;
+		port = ksvc_lookup(kn, &key, &kind);
+		if (port && !is_node_addr(net, rcu_dereference(kn->cfg),
+					  family, &t->dst.u3))
+			return NULL;
+	}
+	*ext = kind != KSVC_ADDR_KIND_CLUSTER;
+	return port;
 }
 
 static unsigned int no_endpoint(struct ksvc_net *kn,
@@ -126,17 +126,16 @@ static unsigned int setup_dnat(struct nf_conn *ct,
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 
-/* Pick a backend for a new connection to @fe and translate to it. */
-static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_fe *fe,
-			    struct nf_conn *ct, struct sk_buff *skb,
+/* Pick a backend for a new connection to @port and translate to it. */
+static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_port *port,
+			    bool ext, struct nf_conn *ct, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
 	const struct nf_conntrack_tuple *t =
 		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	struct ksvc_port *port = fe->port;
 	const struct ksvc_beset *bes = rcu_dereference(port->bes);
-	bool local = port->flags & (external(fe) ? KSVC_SVC_F_ETP_LOCAL :
-						   KSVC_SVC_F_ITP_LOCAL);
+	bool local = port->flags & (ext ? KSVC_SVC_F_ETP_LOCAL :
+					  KSVC_SVC_F_ITP_LOCAL);
 	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	const struct ksvc_backend *be = NULL;
 
@@ -151,7 +150,6 @@ static unsigned int dnat_to(struct ksvc_net *kn, const struct ksvc_fe *fe,
 		return no_endpoint(kn, port, skb, state);
 	if (port->flags & KSVC_SVC_F_AFFINITY)
 		ksvc_affinity_put(kn, port, &t->src.u3, be);
-	ksvc_stats_add(port->stats, 1, skb->len);
 	ksvc_stats_add(be->stats, 1, skb->len);
 	return setup_dnat(ct, be);
 }
@@ -161,17 +159,19 @@ static unsigned int dnat(void *priv, struct sk_buff *skb,
 {
 	struct ksvc_net *kn = ksvc_pernet(state->net);
 	enum ip_conntrack_info ctinfo;
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	struct nf_conn *ct;
+	bool ext;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW)
 		return NF_ACCEPT;
-	fe = classify(state->net, kn, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
-		      state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6);
-	if (!fe || (fe->port->flags & KSVC_SVC_F_HEADLESS))
+	port = classify(state->net, kn,
+			&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+			state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6, &ext);
+	if (!port || (port->flags & KSVC_SVC_F_HEADLESS))
 		return NF_ACCEPT;
-	return dnat_to(kn, fe, ct, skb, state);
+	return dnat_to(kn, port, ext, ct, skb, state);
 }
 
 /*
@@ -188,10 +188,11 @@ static unsigned int snat(void *priv, struct sk_buff *skb,
 	struct ksvc_net *kn = ksvc_pernet(state->net);
 	const struct nf_conntrack_tuple *orig, *reply;
 	enum ip_conntrack_info ctinfo;
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	struct nf_nat_range2 range = {};
 	struct nf_conn *ct;
 	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	bool ext;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	/* The node talking to itself keeps its addresses. */
@@ -200,11 +201,19 @@ static unsigned int snat(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	fe = classify(state->net, kn, orig, family);
-	if (!fe)
+	/*
+	 * Not hairpin, and no external frontend to have come in on: nothing
+	 * to masquerade, and no second lookup per new connection.  A stale
+	 * count only costs that lookup.
+	 */
+	if (!nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3) &&
+	    !READ_ONCE(kn->nexternal))
+		return NF_ACCEPT;
+	port = classify(state->net, kn, orig, family, &ext);
+	if (!port)
 		return NF_ACCEPT;
 	if (!nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3) &&
-	    (!external(fe) || (fe->port->flags & KSVC_SVC_F_ETP_LOCAL)))
+	    (!ext || (port->flags & KSVC_SVC_F_ETP_LOCAL)))
 		return NF_ACCEPT;
 	if (family == AF_INET)
 		return nf_nat_masquerade_ipv4(skb, state->hook, &range,
@@ -230,10 +239,11 @@ static unsigned int count(void *priv, struct sk_buff *skb,
 	const struct nf_conntrack_tuple *orig, *reply;
 	const struct ksvc_backend *be;
 	enum ip_conntrack_info ctinfo;
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	struct ksvc_fe_key key;
 	struct nf_conn *ct;
 	u8 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	u8 kind;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!READ_ONCE(packet_stats) || !ct || ctinfo == IP_CT_NEW ||
@@ -242,20 +252,18 @@ static unsigned int count(void *priv, struct sk_buff *skb,
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	tuple_key(orig, family, &key);
-	fe = ksvc_lookup(kn, &key);
-	if (!fe) {
+	port = ksvc_lookup(kn, &key, &kind);
+	if (!port) {
 		memset(&key.addr, 0, sizeof(key.addr));
 		key.family = 0;
-		fe = ksvc_lookup(kn, &key);
+		port = ksvc_lookup(kn, &key, &kind);
 	}
-	if (!fe)
+	if (!port)
 		return NF_ACCEPT;
-	be = ksvc_beset_find(rcu_dereference(fe->port->bes), family,
+	be = ksvc_beset_find(rcu_dereference(port->bes), family,
 			     &reply->src.u3, reply->src.u.all);
-	if (be) {
-		ksvc_stats_add(fe->port->stats, 0, skb->len);
+	if (be)
 		ksvc_stats_add(be->stats, 0, skb->len);
-	}
 	return NF_ACCEPT;
 }
 

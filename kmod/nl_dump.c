@@ -2,6 +2,7 @@
 /* Replies: services as KSVC_A_SERVICE nests, for GET and dumps. */
 #include <linux/socket.h>
 #include <net/sock.h>
+#include "backends.h"
 #include "compat.h"
 #include "netlink.h"
 #include "netns.h"
@@ -15,24 +16,30 @@ static int put_inet(struct sk_buff *skb, int in, int in6, u8 family,
 	return nla_put_in6_addr(skb, in6, &a->in6);
 }
 
-static int put_stats(struct sk_buff *skb, int type,
-		     struct ksvc_stats __percpu *stats)
+static int put_sum(struct sk_buff *skb, int type,
+		   const struct ksvc_stats_sum *sum)
 {
-	struct ksvc_stats_sum sum;
-	struct nlattr *nest;
+	struct nlattr *nest = nla_nest_start(skb, type);
 
-	ksvc_stats_read(stats, &sum);
-	nest = nla_nest_start(skb, type);
 	if (!nest ||
-	    nla_put_u64_64bit(skb, KSVC_STATS_A_CONNS, sum.conns,
+	    nla_put_u64_64bit(skb, KSVC_STATS_A_CONNS, sum->conns,
 			      KSVC_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, KSVC_STATS_A_PACKETS, sum.packets,
+	    nla_put_u64_64bit(skb, KSVC_STATS_A_PACKETS, sum->packets,
 			      KSVC_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, KSVC_STATS_A_BYTES, sum.bytes,
+	    nla_put_u64_64bit(skb, KSVC_STATS_A_BYTES, sum->bytes,
 			      KSVC_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static int put_stats(struct sk_buff *skb, int type,
+		     struct ksvc_stats __percpu *stats)
+{
+	struct ksvc_stats_sum sum;
+
+	ksvc_stats_read(stats, &sum);
+	return put_sum(skb, type, &sum);
 }
 
 static int put_addrs(struct sk_buff *skb, const struct ksvc_svc *svc)
@@ -106,14 +113,16 @@ static int put_port(struct sk_buff *skb, struct ksvc_net *kn,
 	const struct ksvc_beset *bes =
 		rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock));
 	struct nlattr *e = nla_nest_start(skb, KSVC_LIST_A_ENTRY);
+	struct ksvc_stats_sum sum;
 
+	ksvc_port_stats(p, bes, &sum);
 	if (!e || nla_put_string(skb, KSVC_PORT_A_NAME, p->name ?: "") ||
 	    nla_put_u8(skb, KSVC_PORT_A_PROTO, p->proto) ||
 	    nla_put_u16(skb, KSVC_PORT_A_PORT, p->port) ||
 	    nla_put_u16(skb, KSVC_PORT_A_NODE_PORT, p->node_port) ||
 	    nla_put_u16(skb, KSVC_PORT_A_TARGET_PORT, p->target_port) ||
 	    nla_put_u32(skb, KSVC_PORT_A_NR_BACKENDS, bes ? bes->n : 0) ||
-	    put_stats(skb, KSVC_PORT_A_STATS, p->stats))
+	    put_sum(skb, KSVC_PORT_A_STATS, &sum))
 		return -EMSGSIZE;
 	nla_nest_end(skb, e);
 	return 0;

@@ -52,7 +52,10 @@ static bool in_list(const struct ksvc_backend *be, int list, const char *node)
 
 static u32 *idx_of(const struct ksvc_sel *s)
 {
-	return s->mem;
+	const struct ksvc_beset *bes =
+		container_of(s - s->list, struct ksvc_beset, sel[0]);
+
+	return bes->mem + s->off;
 }
 
 static u32 *cum_of(const struct ksvc_sel *s)
@@ -135,8 +138,10 @@ static void count_lists(struct ksvc_beset *bes, const char *node)
 	int l;
 
 	memset(bes->sel, 0, sizeof(bes->sel));
-	for (l = 0; l < KSVC_SEL_N; l++)
+	for (l = 0; l < KSVC_SEL_N; l++) {
 		bes->sel[l].ident = true;
+		bes->sel[l].list = l;
+	}
 	for (i = 0; i < bes->n; i++) {
 		struct ksvc_backend *be = &bes->be[i];
 
@@ -154,13 +159,13 @@ static void count_lists(struct ksvc_beset *bes, const char *node)
 	}
 }
 
-static void fill_list(struct ksvc_beset *bes, int list, void **mem,
+static void fill_list(struct ksvc_beset *bes, int list, size_t *off,
 		      bool maglev, u32 m)
 {
 	struct ksvc_sel *s = &bes->sel[list];
 	u32 i, k = 0, total = 0;
 
-	s->mem = *mem;
+	s->off = *off;
 	for (i = 0; i < bes->n; i++) {
 		if (!(bes->be[i].lists & BIT(list)))
 			continue;
@@ -173,19 +178,19 @@ static void fill_list(struct ksvc_beset *bes, int list, void **mem,
 	}
 	if (use_maglev(s->n, maglev))
 		s->m = m;
-	*mem += list_bytes(s, maglev, m);
+	*off += list_bytes(s, maglev, m);
 }
 
 /*
  * Build the candidate lists of @bes for this node, and Maglev tables if
  * asked, sized like those of @prev, the set @bes replaces.  The arrays of
- * every list share one allocation, which starts at sel[0].mem.
+ * every list share one allocation, bes->mem.
  */
 int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 		       const struct ksvc_beset *prev)
 {
 	u32 m[KSVC_SEL_N];
-	size_t bytes = 0;
+	size_t bytes = 0, off = 0;
 	void *mem;
 	u32 *next;
 	int l;
@@ -195,16 +200,18 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 		m[l] = maglev_size(bes->sel[l].n, prev, l);
 		bytes += list_bytes(&bes->sel[l], maglev, m[l]);
 	}
-	mem = kvzalloc(bytes ?: 1, GFP_KERNEL_ACCOUNT);
+	/* The usual set, whole lists of weight 1, needs no arrays at all. */
+	mem = bytes ? kvzalloc(bytes, GFP_KERNEL_ACCOUNT) : NULL;
 	next = maglev ? kcalloc(bes->n ?: 1, sizeof(*next), GFP_KERNEL) : NULL;
-	if (!mem || (maglev && !next)) {
+	if ((bytes && !mem) || (maglev && !next)) {
 		kvfree(mem);
 		kfree(next);
 		memset(bes->sel, 0, sizeof(bes->sel));
 		return -ENOMEM;
 	}
+	bes->mem = mem;
 	for (l = 0; l < KSVC_SEL_N; l++) {
-		fill_list(bes, l, &mem, maglev, m[l]);
+		fill_list(bes, l, &off, maglev, m[l]);
 		if (bes->sel[l].m)
 			maglev_fill(&bes->sel[l], bes->be, next);
 	}
@@ -214,7 +221,8 @@ int ksvc_beset_prepare(struct ksvc_beset *bes, const char *node, bool maglev,
 
 void ksvc_beset_unprepare(struct ksvc_beset *bes)
 {
-	kvfree(bes->sel[0].mem);
+	kvfree(bes->mem);
+	bes->mem = NULL;
 	memset(bes->sel, 0, sizeof(bes->sel));
 }
 

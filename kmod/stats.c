@@ -33,6 +33,14 @@ void ksvc_stats_add(struct ksvc_stats __percpu *s, u64 conns, u64 bytes)
 	put_cpu_ptr(s);
 }
 
+void ksvc_stats_sum_add(struct ksvc_stats_sum *to,
+			const struct ksvc_stats_sum *s)
+{
+	to->conns += s->conns;
+	to->packets += s->packets;
+	to->bytes += s->bytes;
+}
+
 void ksvc_stats_read(struct ksvc_stats __percpu *s, struct ksvc_stats_sum *sum)
 {
 	int cpu;

@@ -21,5 +21,7 @@ struct ksvc_stats __percpu *ksvc_stats_alloc(void);
 void ksvc_stats_free(struct ksvc_stats __percpu *s);
 void ksvc_stats_add(struct ksvc_stats __percpu *s, u64 conns, u64 bytes);
 void ksvc_stats_read(struct ksvc_stats __percpu *s, struct ksvc_stats_sum *sum);
+void ksvc_stats_sum_add(struct ksvc_stats_sum *to,
+			const struct ksvc_stats_sum *s);
 
 #endif

@@ -85,12 +85,8 @@ struct ksvc_svc *ksvc_svc_alloc(u32 naddrs, u32 nports)
 	svc->ports = kcalloc(nports, sizeof(*svc->ports), GFP_KERNEL_ACCOUNT);
 	if ((naddrs && !svc->addrs) || (nports && !svc->ports))
 		goto err;
-	for (i = 0; i < nports; i++) {
+	for (i = 0; i < nports; i++)
 		svc->ports[i].svc = svc;
-		svc->ports[i].stats = ksvc_stats_alloc();
-		if (!svc->ports[i].stats)
-			goto err;
-	}
 	return svc;
 err:
 	ksvc_svc_free(svc);
@@ -105,8 +101,6 @@ void ksvc_svc_free(struct ksvc_svc *svc)
 	for (i = 0; svc->ports && i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
-		if (!p->moved_stats)
-			ksvc_stats_free(p->stats);
 		kfree(p->name);
 		ksvc_beset_free(rcu_dereference_protected(p->bes, true));
 	}
@@ -174,6 +168,7 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
 		   const struct ksvc_addr *a)
 {
 	fe->port = p;
+	fe->nports = 1;
 	fe->key.proto = p->proto;
 	if (a) {
 		fe->kind = a->kind;
@@ -186,10 +181,13 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
 }
 
 /*
- * A ClusterIP belongs to one service whatever the port: a frontend with
- * protocol and port 0, which no packet's key ever has, reserves it.
+ * A ClusterIP belongs to one service whatever the port: its one frontend
+ * has protocol and port 0, which no packet's key has, and lists all the
+ * service's ports (ksvc_lookup() looks the packet's port up there).  One
+ * frontend, not one per port, is a hash entry and 64 bytes less per
+ * service.
  */
-static void reserve_ips(struct ksvc_svc *svc)
+static void add_cluster_fe(struct ksvc_svc *svc)
 {
 	u32 i;
 
@@ -201,15 +199,16 @@ static void reserve_ips(struct ksvc_svc *svc)
 		fe_set(fe, &svc->ports[0], &svc->addrs[i]);
 		fe->key.port = 0;
 		fe->key.proto = 0;
+		fe->nports = svc->nports;
 		svc->nfe++;
 	}
 }
 
 /*
  * Check a complete service (addresses and nodePorts allocated) for
- * internal clashes and compute its frontends: every address x every port,
- * one per nodePort, one per ClusterIP.  Headless services are stored but
- * have none.
+ * internal clashes and compute its frontends: one per ClusterIP, one per
+ * other address x port, one per nodePort.  Headless services are stored
+ * but have none.
  */
 int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 {
@@ -226,19 +225,20 @@ int ksvc_svc_build_fe(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 		return err;
 	if (svc->flags & KSVC_SVC_F_HEADLESS)
 		return 0;
-	for (i = 0; i < svc->nports; i++)
-		n += svc->naddrs + !!svc->ports[i].node_port;
 	for (i = 0; i < svc->naddrs; i++)
-		n += svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER;
+		n += svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER ? 1 : svc->nports;
+	for (i = 0; i < svc->nports; i++)
+		n += !!svc->ports[i].node_port;
 	svc->fe = kcalloc(n, sizeof(*svc->fe), GFP_KERNEL_ACCOUNT);
 	if (n && !svc->fe)
 		return -ENOMEM;
-	reserve_ips(svc);
+	add_cluster_fe(svc);
 	for (i = 0; i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
 		for (j = 0; j < svc->naddrs; j++)
-			fe_set(&svc->fe[svc->nfe++], p, &svc->addrs[j]);
+			if (svc->addrs[j].kind != KSVC_ADDR_KIND_CLUSTER)
+				fe_set(&svc->fe[svc->nfe++], p, &svc->addrs[j]);
 		if (p->node_port)
 			fe_set(&svc->fe[svc->nfe++], p, NULL);
 	}

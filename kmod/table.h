@@ -49,39 +49,48 @@ enum ksvc_sel_list {
 };
 
 /*
- * At @mem: the indices into be[] of the list's members, idx[n], unless
- * @ident (the list is be[0..n-1], the usual case: no array, and one cache
- * miss less per connection); then the running weight sums cum[n] when
- * @weighted; then the Maglev table of @m positions in the list when @m is
- * not 0.  Three pointers would cost more than the lists of a small set.
- * A set is sorted by family, so a list's IPv4 members come first: a
- * dual-stack service's flows choose among those of their own family.
+ * At @off bytes into its set's @mem: the indices into be[] of the list's
+ * members, idx[n], unless @ident (the list is be[0..n-1], the usual case:
+ * no array, and one cache miss less per connection); then the running
+ * weight sums cum[n] when @weighted; then the Maglev table of @m
+ * positions in the list when @m is not 0.  An offset, not a pointer: the
+ * header of a set of one backend then fits 128 bytes, not 192.  A set is
+ * sorted by family, so a list's IPv4 members come first: a dual-stack
+ * service's flows choose among those of their own family.
  */
 struct ksvc_sel {
-	void *mem;
+	u32 off;
 	u32 n;
 	u32 m;			/* Maglev table size, a prime; 0: none */
-	u32 n4:30;		/* members 0..n4-1 are IPv4, the rest IPv6 */
+	u32 n4:28;		/* members 0..n4-1 are IPv4, the rest IPv6 */
+	u32 list:2;		/* its index in sel[] */
 	u32 weighted:1;		/* some weight is not 1 */
 	u32 ident:1;
 };
 
-/* Immutable once published; replaced as a whole (copy-on-write). */
+/*
+ * Immutable once published; replaced as a whole (copy-on-write), always
+ * with the service version that holds it, so it needs no rcu_head.
+ */
 struct ksvc_beset {
-	struct rcu_head rcu;
 	u32 n;
+	void *mem;		/* the lists' arrays; NULL if none has any */
 	struct ksvc_sel sel[KSVC_SEL_N];
 	struct ksvc_backend be[];
 };
 
 struct ksvc_svc;
 
+/*
+ * A port keeps no counters of its own: its totals are its backends' plus
+ * @gone, what backends that left had counted (per-CPU counters per port
+ * would cost 24 bytes x CPUs, and a per-CPU add per packet).
+ */
 struct ksvc_port {
 	struct ksvc_svc *svc;
 	struct ksvc_beset __rcu *bes;
-	struct ksvc_stats __percpu *stats;
+	struct ksvc_stats_sum gone;
 	bool keep_bes;		/* no backends given: copy the old port's */
-	bool moved_stats;	/* stats now owned by a newer service */
 	u8 proto;
 	u32 flags;		/* svc->flags, where the packet path reads them */
 	u16 port, node_port, target_port;
@@ -95,9 +104,10 @@ struct ksvc_addr {
 };
 
 /*
- * A frontend key: family/addr/proto/port for cluster, external and
- * load-balancer addresses; family 0 and a zero address for a nodePort,
- * which answers on every node address.
+ * A frontend key: family/addr/proto/port for external and load-balancer
+ * addresses; family/addr with proto and port 0 for a ClusterIP, which
+ * belongs to one service whatever the port; family 0 and a zero address
+ * for a nodePort, which answers on every node address.
  */
 struct ksvc_fe_key {
 	union nf_inet_addr addr;
@@ -115,6 +125,7 @@ struct ksvc_fe {
 	struct rhlist_head list;
 	struct ksvc_fe_key key;
 	u8 kind;		/* enum ksvc_addr_kind; 0 for a nodePort */
+	u16 nports;		/* ClusterIP: port[0..nports-1]; else 1 */
 	u32 gen_add, gen_del;
 	struct ksvc_port *port;
 };
@@ -182,6 +193,7 @@ struct ksvc_net {
 	u32 next_id;
 	u32 nsvc, nsvc_next;	/* services committed; after the commit */
 	u32 seed;		/* flow hash seed (Maglev) */
+	u32 nexternal;		/* linked frontends that are not ClusterIPs */
 	bool hooks;		/* netfilter hooks registered */
 	struct ksvc_cfg __rcu *cfg;
 	struct ksvc_affinity *aff;
@@ -222,8 +234,8 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct netlink_ext_ack *extack);
 int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
-const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
-				  const struct ksvc_fe_key *key);
+const struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
+				    const struct ksvc_fe_key *key, u8 *kind);
 
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);

@@ -9,7 +9,7 @@
  * commit is one store: gen + 1.  Only then are the replaced frontends
  * unlinked.  A reader that read the old generation and then misses a key
  * whose old entry was just unlinked sees the generation change and looks
- * again (ksvc_lookup()).
+ * again (lookup_fe()).
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -106,9 +106,8 @@ static const struct ksvc_fe *find(struct ksvc_net *kn,
 	return NULL;
 }
 
-/* Packet path: caller holds rcu_read_lock(). */
-const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
-				  const struct ksvc_fe_key *key)
+static const struct ksvc_fe *lookup_fe(struct ksvc_net *kn,
+				       const struct ksvc_fe_key *key)
 {
 	/* Pairs with the release in ksvc_commit(): staged entries first. */
 	u32 gen = smp_load_acquire(&kn->gen);
@@ -124,17 +123,64 @@ const struct ksvc_fe *ksvc_lookup(struct ksvc_net *kn,
 	return now == gen ? NULL : find(kn, key, now);
 }
 
+/* The port of a ClusterIP frontend for @proto and @port (network order). */
+static const struct ksvc_port *fe_port(const struct ksvc_fe *fe, u8 proto,
+				       __be16 port)
+{
+	u32 i;
+
+	for (i = 0; i < fe->nports; i++)
+		if (fe->port[i].proto == proto && htons(fe->port[i].port) == port)
+			return &fe->port[i];
+	return NULL;
+}
+
+/*
+ * Packet path, under rcu_read_lock(): the service port for a packet to
+ * @key (a nodePort's key has family 0), and the kind of frontend it came
+ * in on.  A ClusterIP, the usual case, takes one hash lookup; another
+ * address takes two, the first a miss.
+ */
+const struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
+				    const struct ksvc_fe_key *key, u8 *kind)
+{
+	const struct ksvc_fe_key ip = { .addr = key->addr,
+					.family = key->family };
+	const struct ksvc_port *port = NULL;
+	const struct ksvc_fe *fe = NULL;
+
+	if (key->family)
+		fe = lookup_fe(kn, &ip);
+	if (fe)
+		port = fe_port(fe, key->proto, key->port);
+	if (!port) {
+		fe = lookup_fe(kn, key);
+		port = fe ? fe->port : NULL;
+	}
+	if (port)
+		*kind = fe->kind;
+	return port;
+}
+
 static void svc_free_rcu(struct rcu_head *head)
 {
 	ksvc_svc_free(container_of(head, struct ksvc_svc, rcu));
+}
+
+static void count_fe(struct ksvc_net *kn, const struct ksvc_fe *fe, int d)
+{
+	if (fe->kind != KSVC_ADDR_KIND_CLUSTER)
+		WRITE_ONCE(kn->nexternal, kn->nexternal + d);
 }
 
 static void unlink_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
 {
 	u32 i;
 
-	for (i = 0; i < svc->nfe; i++)
+	for (i = 0; i < svc->nfe; i++) {
 		rhltable_remove(&kn->fe, &svc->fe[i].list, fe_params);
+		count_fe(kn, &svc->fe[i], -1);
+	}
 }
 
 /* A staged version that will never be visible; readers may walk past it. */
@@ -156,11 +202,14 @@ static int link_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
 		svc->fe[i].gen_del = GEN_NEVER;
 		err = rhltable_insert(&kn->fe, &svc->fe[i].list, fe_params);
 		if (err) {
-			while (i--)
+			while (i--) {
 				rhltable_remove(&kn->fe, &svc->fe[i].list,
 						fe_params);
+				count_fe(kn, &svc->fe[i], -1);
+			}
 			return err;
 		}
+		count_fe(kn, &svc->fe[i], 1);
 	}
 	return 0;
 }
@@ -261,23 +310,66 @@ static void clash(const struct ksvc_fe_key *k, const struct ksvc_svc *holder,
 	}
 }
 
-/* Refuse a frontend that another service holds after the commit. */
+/*
+ * The service other than @self that holds @key after the commit: by the
+ * same key, or, for an address and port, as a port of its ClusterIP.
+ * Writers hold kn->lock, so the service stays.
+ */
+static const struct ksvc_svc *holder(struct ksvc_net *kn,
+				     const struct ksvc_fe_key *key, u32 self)
+{
+	const struct ksvc_fe_key ip = { .addr = key->addr,
+					.family = key->family };
+	const struct ksvc_svc *svc = NULL;
+	const struct ksvc_fe *fe;
+
+	rcu_read_lock();
+	fe = find(kn, key, kn->gen + 1);
+	if (!fe && key->family && key->proto) {
+		fe = find(kn, &ip, kn->gen + 1);
+		if (fe && !fe_port(fe, key->proto, key->port))
+			fe = NULL;
+	}
+	if (fe && fe->port->svc->id != self)
+		svc = fe->port->svc;
+	rcu_read_unlock();
+	return svc;
+}
+
+static int check_key(struct ksvc_net *kn, const struct ksvc_fe_key *key,
+		     u32 self, struct netlink_ext_ack *extack)
+{
+	const struct ksvc_svc *svc = holder(kn, key, self);
+
+	if (!svc)
+		return 0;
+	clash(key, svc, extack);
+	return -EEXIST;
+}
+
+/*
+ * Refuse a frontend that another service holds after the commit, and
+ * a ClusterIP port that another service has as an external address.
+ */
 static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc, u32 self,
 		    struct netlink_ext_ack *extack)
 {
-	const struct ksvc_fe *fe;
-	const struct ksvc_svc *holder;
-	u32 i;
+	u32 i, j;
+	int err;
 
 	for (i = 0; i < svc->nfe; i++) {
-		rcu_read_lock();
-		fe = find(kn, &svc->fe[i].key, kn->gen + 1);
-		holder = fe && fe->port->svc->id != self ? fe->port->svc : NULL;
-		rcu_read_unlock();
-		if (holder) {
-			clash(&svc->fe[i].key, holder, extack);
-			return -EEXIST;
+		const struct ksvc_fe *fe = &svc->fe[i];
+		struct ksvc_fe_key k = fe->key;
+
+		err = check_key(kn, &k, self, extack);
+		for (j = 0; !err && k.family && !fe->key.proto &&
+			    j < fe->nports; j++) {
+			k.proto = fe->port[j].proto;
+			k.port = htons(fe->port[j].port);
+			err = check_key(kn, &k, self, extack);
 		}
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -395,9 +487,10 @@ static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
 }
 
 /* Conntrack after a service went from @old to @svc (either may be NULL). */
-static void ct_update(struct ksvc_net *kn, struct ksvc_svc *old,
+static void ct_update(struct ksvc_ct_batch *b, struct ksvc_svc *old,
 		      struct ksvc_svc *svc)
 {
+	struct ksvc_net *kn = b->kn;
 	u32 i;
 
 	for (i = 0; old && i < old->nports; i++) {
@@ -405,20 +498,33 @@ static void ct_update(struct ksvc_net *kn, struct ksvc_svc *old,
 		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
 							   op->port) : NULL;
 
-		ksvc_ct_update(kn, op, bes_of(kn, op), bes_of(kn, p));
+		ksvc_ct_update(b, op, bes_of(kn, op), bes_of(kn, p));
 	}
 	for (i = 0; svc && i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
 		if (!old || !ksvc_port_find(old, p->proto, p->port))
-			ksvc_ct_update(kn, p, NULL, bes_of(kn, p));
+			ksvc_ct_update(b, p, NULL, bes_of(kn, p));
 	}
 }
 
+/* Two changes at most per port of either version: see ksvc_ct_update(). */
+static u32 ct_changes(struct ksvc_net *kn)
+{
+	struct ksvc_slot *slot;
+	u32 n = 0;
+
+	list_for_each_entry(slot, &kn->txn, txn)
+		n += 2 * ((slot->cur ? slot->cur->nports : 0) +
+			  (slot->next ? slot->next->nports : 0));
+	return n;
+}
+
 /*
- * The new version's ports and backends take over the counters of the
- * same ports and backends of the old one.  Fresh counters of a staged
- * version were never seen by a reader.
+ * The new version's backends take over the counters of the same backends
+ * of the old one, and its ports what the old ports had, with the counts
+ * of the backends that leave now.  Fresh counters of a staged version
+ * were never seen by a reader.
  */
 static void take(struct ksvc_net *kn, struct ksvc_svc *old,
 		 struct ksvc_svc *svc)
@@ -432,9 +538,8 @@ static void take(struct ksvc_net *kn, struct ksvc_svc *old,
 		if (!op)
 			continue;
 		ksvc_beset_carry(bes_of(kn, op), bes_of(kn, p), false);
-		ksvc_stats_free(p->stats);
-		p->stats = op->stats;
-		op->moved_stats = true;
+		p->gone = op->gone;
+		ksvc_beset_gone(bes_of(kn, op), &p->gone);
 	}
 }
 
@@ -442,6 +547,7 @@ static void take(struct ksvc_net *kn, struct ksvc_svc *old,
 void ksvc_commit(struct ksvc_net *kn)
 {
 	struct ksvc_slot *slot, *tmp;
+	struct ksvc_ct_batch ct;
 	struct ksvc_svc *old;
 
 	lockdep_assert_held(&kn->lock);
@@ -450,13 +556,17 @@ void ksvc_commit(struct ksvc_net *kn)
 			take(kn, slot->cur, slot->next);
 	/* Orders the staged frontends before the generation readers use. */
 	smp_store_release(&kn->gen, kn->gen + 1);
+	/* One conntrack walk, while the replaced versions are still here. */
+	ksvc_ct_begin(&ct, kn, ct_changes(kn));
+	list_for_each_entry(slot, &kn->txn, txn)
+		ct_update(&ct, slot->cur, slot->next);
+	ksvc_ct_end(&ct);
 	list_for_each_entry_safe(slot, tmp, &kn->txn, txn) {
 		old = slot->cur;
 		slot->cur = slot->next;
 		slot->next = NULL;
 		slot->staged = false;
 		list_del(&slot->txn);
-		ct_update(kn, old, slot->cur);
 		if (old) {
 			unlink_fe(kn, old);
 			call_rcu(&old->rcu, svc_free_rcu);

@@ -273,7 +273,7 @@ static int chunks(uint32_t chunk, double *p50, double *p90)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	uint32_t src = ntohl(inet_addr("192.168.100.2"));
+	uint32_t src = ntohl(inet_addr("10.244.255.2"));
 	uint32_t count, warm = 500, window = 512, sent, chunk = 1000;
 	double p50 = 0, p90 = 0;
 	int nch;

@@ -11,6 +11,7 @@
  *   ksvc-nl update N E IDX a|b     KSVC_CMD_BACKENDS_SET of svc-IDX (variant a:
  *                                  first backend replaced, b: as programmed)
  *   ksvc-nl flush                  KSVC_CMD_FLUSH
+ * With KSVC_NL_UDP=1 in the environment, the port is 80/UDP instead.
  * Prints "ms=.. msgs=.. bytes=.." or "error=ERRNO ..." (exit 1).
  */
 #include <errno.h>
@@ -137,6 +138,8 @@ static int xfer(struct buf *b, int *famid)
 	}
 }
 
+static uint8_t proto = 6;
+
 static void svc(struct buf *b, int i, int e, int variant, int op)
 {
 	char name[32];
@@ -158,8 +161,8 @@ static void svc(struct buf *b, int i, int e, int variant, int op)
 		end(b, l);
 		l = nest(b, KSVC_SVC_A_PORTS);
 		x = nest(b, KSVC_PORT_A_ENTRY);
-		put(b, KSVC_PORT_A_NAME, "tcp", 4);
-		PUTV(b, KSVC_PORT_A_PROTO, (uint8_t)6);
+		put(b, KSVC_PORT_A_NAME, proto == 6 ? "tcp" : "udp", 4);
+		PUTV(b, KSVC_PORT_A_PROTO, proto);
 		PUTV(b, KSVC_PORT_A_PORT, (uint16_t)80);
 		PUTV(b, KSVC_PORT_A_TARGET_PORT, (uint16_t)8080);
 		end(b, x);
@@ -169,7 +172,7 @@ static void svc(struct buf *b, int i, int e, int variant, int op)
 		PUTV(b, KSVC_SVC_A_OP, (uint8_t)op);
 	end(b, s);
 	c = nest(b, KSVC_A_BACKENDS);
-	PUTV(b, KSVC_BES_A_PROTO, (uint8_t)6);
+	PUTV(b, KSVC_BES_A_PROTO, proto);
 	PUTV(b, KSVC_BES_A_PORT, (uint16_t)80);
 	for (j = 0; j < e; j++) {
 		uint32_t ip = htonl(0x0a800000 + (uint32_t)i * e + j);
@@ -204,6 +207,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
+	if (getenv("KSVC_NL_UDP") && atoi(getenv("KSVC_NL_UDP")))
+		proto = 17;
 	rbuf = malloc(RBUF);
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
 	if (fd < 0 || bind(fd, (void *)&sa, sizeof(sa)))

@@ -87,19 +87,20 @@ static u64 round_ns(struct ksvc_net *kn, const struct ksvc_fe_key *keys,
 		    u32 *found)
 {
 	const struct ksvc_backend *be;
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	u64 t0, t1;
 	u32 i;
+	u8 kind;
 
 	*found = 0;
 	local_bh_disable();
 	rcu_read_lock();
 	t0 = ktime_get_ns();
 	for (i = 0; i < LOOKUPS; i++) {
-		fe = ksvc_lookup(kn, &keys[i]);
-		if (!fe)
+		port = ksvc_lookup(kn, &keys[i], &kind);
+		if (!port)
 			continue;
-		be = ksvc_select(rcu_dereference(fe->port->bes), false,
+		be = ksvc_select(rcu_dereference(port->bes), false,
 				 AF_INET, jhash_1word(i, kn->seed));
 		*found += be && be->port == htons(8080);
 	}

@@ -42,9 +42,9 @@ static struct ksvc_fe_key key(u8 svc)
 }
 
 /* The version a service's set shows, or -1 if its backends disagree. */
-static int version_of(const struct ksvc_fe *fe)
+static int version_of(const struct ksvc_port *port)
 {
-	const struct ksvc_beset *bes = rcu_dereference(fe->port->bes);
+	const struct ksvc_beset *bes = rcu_dereference(port->bes);
 	u32 i;
 
 	if (!bes || !bes->n)
@@ -57,13 +57,14 @@ static int version_of(const struct ksvc_fe *fe)
 
 static void read_once(struct shared *s)
 {
-	const struct ksvc_fe *a, *b;
+	const struct ksvc_port *a, *b;
 	struct ksvc_fe_key ka = key(0), kb = key(1);
 	int va, vb;
+	u8 kind;
 
 	rcu_read_lock();
-	a = ksvc_lookup(s->kn, &ka);
-	b = ksvc_lookup(s->kn, &kb);
+	a = ksvc_lookup(s->kn, &ka, &kind);
+	b = ksvc_lookup(s->kn, &kb, &kind);
 	if (!a || !b) {
 		atomic_inc(&s->misses);
 	} else {

@@ -62,12 +62,13 @@ static struct ksvc_fe_key key_np(u16 port)
 /* Name of the service whose port a lookup of @k finds, or NULL. */
 static const char *who(struct ksvc_net *kn, struct ksvc_fe_key k)
 {
-	const struct ksvc_fe *fe;
+	const struct ksvc_port *port;
 	const char *name;
+	u8 kind;
 
 	rcu_read_lock();
-	fe = ksvc_lookup(kn, &k);
-	name = fe ? fe->port->svc->key->name : NULL;
+	port = ksvc_lookup(kn, &k, &kind);
+	name = port ? port->svc->key->name : NULL;
 	rcu_read_unlock();
 	return name;
 }
@@ -124,8 +125,8 @@ static void ksvc_svc_build_fe_test(struct kunit *test)
 {
 	struct ksvc_svc *svc = mk(test, "a", IP(10, 96, 0, 1), 80, 30080);
 
-	/* One per address x port, one per nodePort, one per ClusterIP. */
-	KUNIT_EXPECT_EQ(test, svc->nfe, 3U);
+	/* One per ClusterIP, one per nodePort. */
+	KUNIT_EXPECT_EQ(test, svc->nfe, 2U);
 	ksvc_svc_free(svc);
 
 	svc = ksvc_svc_alloc(2, 1);
@@ -217,6 +218,53 @@ static void ksvc_backends_set_test(struct kunit *test)
 	net_free(kn);
 }
 
+static int replace(struct ksvc_net *kn, struct ksvc_svc *svc);
+
+static u64 port_conns(struct ksvc_net *kn)
+{
+	struct ksvc_svc *svc = ksvc_svc_find(kn, &name_a);
+	struct ksvc_stats_sum sum;
+
+	ksvc_port_stats(&svc->ports[0], cur(kn, &svc->ports[0]), &sum);
+	return sum.conns;
+}
+
+/*
+ * A port's totals are its backends' counters plus those of backends that
+ * left: they never go down when a set is replaced.
+ */
+static void ksvc_port_stats_test(struct kunit *test)
+{
+	struct ksvc_net *kn = net_new(test);
+
+	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 0)), 0);
+	set_bes(test, kn, beset(test, 3, 1));		/* .1 .2 .3 */
+	mutex_lock(&kn->lock);
+	ksvc_stats_add(bes_a(kn)->be[0].stats, 1, 10);	/* .1 */
+	ksvc_stats_add(bes_a(kn)->be[1].stats, 2, 10);	/* .2 */
+	ksvc_stats_add(bes_a(kn)->be[2].stats, 4, 10);	/* .3 */
+	KUNIT_EXPECT_EQ(test, port_conns(kn), 7ULL);
+	mutex_unlock(&kn->lock);
+
+	set_bes(test, kn, beset(test, 2, 2));		/* .2 .3: .1 leaves */
+	mutex_lock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, port_conns(kn), 7ULL);
+	ksvc_stats_add(bes_a(kn)->be[0].stats, 8, 10);	/* .2 */
+	KUNIT_EXPECT_EQ(test, port_conns(kn), 15ULL);
+	mutex_unlock(&kn->lock);
+
+	set_bes(test, kn, beset(test, 1, 9));		/* .9: .2 .3 leave */
+	mutex_lock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, port_conns(kn), 15ULL);
+	mutex_unlock(&kn->lock);
+	/* A new version of the service keeps the port's totals. */
+	KUNIT_ASSERT_EQ(test, replace(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
+	mutex_lock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, port_conns(kn), 15ULL);
+	mutex_unlock(&kn->lock);
+	net_free(kn);
+}
+
 static void ksvc_beset_sort_test(struct kunit *test)
 {
 	struct ksvc_beset *bes = beset(test, 3, 7);
@@ -247,6 +295,7 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	struct ksvc_stats_sum sum;
 	struct ksvc_beset *bes;
 	struct ksvc_svc *svc;
+	u8 kind;
 
 	KUNIT_ASSERT_EQ(test, add(kn, mk(test, "a", IP(10, 96, 0, 1), 80, 30080)), 0);
 	set_bes(test, kn, beset(test, 2, 1));
@@ -268,7 +317,7 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, ksvc_lookup(kn, &(struct ksvc_fe_key){
 		.family = AF_INET, .proto = IPPROTO_TCP, .port = htons(80),
-		.addr.ip = IP(10, 96, 0, 1) })->port, &svc->ports[0]);
+		.addr.ip = IP(10, 96, 0, 1) }, &kind), &svc->ports[0]);
 	rcu_read_unlock();
 	mutex_unlock(&kn->lock);
 	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
@@ -381,8 +430,10 @@ static void ksvc_flush_test(struct kunit *test)
 
 /*
  * Reference model: NSVC services drawn from a small pool of addresses,
- * ports and nodePorts, so clashes are common.  After every add, replace
- * or delete, each pool key must resolve exactly as the model says.
+ * ports and nodePorts, so clashes are common: a ClusterIP, one or two
+ * ports, maybe an external IP (another pool address) on the same ports,
+ * maybe a nodePort on the first port.  After every add, replace or
+ * delete, each pool key must resolve exactly as the model says.
  */
 #define NSVC	6
 #define NIP	3
@@ -391,7 +442,7 @@ static void ksvc_flush_test(struct kunit *test)
 
 struct ref_svc {
 	bool live;
-	int ip, port, np;	/* np: -1 = none */
+	int ip, ports, ext, np;	/* ports: bit mask; ext, np: -1 = none */
 };
 
 static u32 lcg(u32 *s)
@@ -400,12 +451,16 @@ static u32 lcg(u32 *s)
 	return *s >> 8;
 }
 
+/* A ClusterIP's port first, as the packet path looks: then an external. */
 static int ref_holder_ip(struct ref_svc *m, int ip, int port)
 {
 	int i;
 
 	for (i = 0; i < NSVC; i++)
-		if (m[i].live && m[i].ip == ip && m[i].port == port)
+		if (m[i].live && m[i].ip == ip && (m[i].ports & BIT(port)))
+			return i;
+	for (i = 0; i < NSVC; i++)
+		if (m[i].live && m[i].ext == ip && (m[i].ports & BIT(port)))
 			return i;
 	return -1;
 }
@@ -420,7 +475,21 @@ static int ref_holder_np(struct ref_svc *m, int np)
 	return -1;
 }
 
-/* A ClusterIP belongs to one service, whatever the port; so does a nodePort. */
+static bool ref_held(struct ref_svc *m, int self, int ip, int ports)
+{
+	int i;
+
+	for (i = 0; i < NSVC; i++)
+		if (i != self && m[i].live && (m[i].ports & ports) &&
+		    (m[i].ip == ip || m[i].ext == ip))
+			return true;
+	return false;
+}
+
+/*
+ * A ClusterIP belongs to one service, whatever the port; so does a
+ * nodePort; an address:port to one service, as ClusterIP or external.
+ */
 static bool ref_clash(struct ref_svc *m, int self, struct ref_svc *s)
 {
 	int h, i;
@@ -428,6 +497,9 @@ static bool ref_clash(struct ref_svc *m, int self, struct ref_svc *s)
 	for (i = 0; i < NSVC; i++)
 		if (i != self && m[i].live && m[i].ip == s->ip)
 			return true;
+	if (ref_held(m, self, s->ip, s->ports) ||
+	    (s->ext >= 0 && ref_held(m, self, s->ext, s->ports)))
+		return true;
 	h = s->np < 0 ? -1 : ref_holder_np(m, s->np);
 	return h >= 0 && h != self;
 }
@@ -457,15 +529,46 @@ static void ref_check(struct kunit *test, struct ksvc_net *kn,
 	}
 }
 
-static void ref_step(struct kunit *test, struct ksvc_net *kn,
-		     struct ref_svc *m, u32 *seed)
+static struct ksvc_svc *ref_mk(struct kunit *test, const char *name,
+			       const struct ref_svc *s)
+{
+	struct ksvc_svc *svc = ksvc_svc_alloc(1 + (s->ext >= 0),
+					      hweight32(s->ports));
+	int port, n = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	svc->key = ksvc_test_name(test, "default", name);
+	svc->type = s->np >= 0 ? KSVC_SVC_TYPE_NODE_PORT :
+				 KSVC_SVC_TYPE_CLUSTER_IP;
+	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
+					    .family = AF_INET,
+					    .a.ip = IP(10, 96, 0, s->ip) };
+	if (s->ext >= 0)
+		svc->addrs[1] = (struct ksvc_addr){
+			.kind = KSVC_ADDR_KIND_EXTERNAL, .family = AF_INET,
+			.a.ip = IP(10, 96, 0, s->ext) };
+	for (port = 0; port < NPORT; port++) {
+		if (!(s->ports & BIT(port)))
+			continue;
+		svc->ports[n].proto = IPPROTO_TCP;
+		svc->ports[n].port = 80 + port;
+		svc->ports[n].node_port = !n && s->np >= 0 ? 30000 + s->np : 0;
+		svc->ports[n++].keep_bes = true;
+	}
+	KUNIT_ASSERT_EQ(test, ksvc_svc_build_fe(svc, NULL), 0);
+	return svc;
+}
+
+/* Returns the outcome the model expected: 0, -EEXIST, or 1 for a delete. */
+static int ref_step(struct kunit *test, struct ksvc_net *kn,
+		    struct ref_svc *m, u32 *seed)
 {
 	int i = lcg(seed) % NSVC, err, want;
 	struct ref_svc s = { .live = true, .ip = lcg(seed) % NIP,
-			     .port = lcg(seed) % NPORT,
+			     .ports = 1 + lcg(seed) % 3,
+			     .ext = (int)(lcg(seed) % (NIP + 1)) - 1,
 			     .np = (int)(lcg(seed) % (NNP + 1)) - 1 };
 	char name[4] = { 's', '0' + i };
-	struct ksvc_svc *svc;
 
 	if (m[i].live && lcg(seed) % 3 == 0) {
 		mutex_lock(&kn->lock);
@@ -473,28 +576,35 @@ static void ref_step(struct kunit *test, struct ksvc_net *kn,
 			ksvc_test_name(test, "default", name)), 0);
 		mutex_unlock(&kn->lock);
 		m[i].live = false;
-		return;
+		return 1;
 	}
-	svc = mk(test, name, IP(10, 96, 0, s.ip), 80 + s.port,
-		 s.np < 0 ? 0 : 30000 + s.np);
+	if (s.ext == s.ip)
+		s.ext = -1;
 	want = ref_clash(m, m[i].live ? i : -1, &s) ? -EEXIST : 0;
-	err = m[i].live ? replace(kn, svc) : add(kn, svc);
+	err = m[i].live ? replace(kn, ref_mk(test, name, &s)) :
+			  add(kn, ref_mk(test, name, &s));
 	KUNIT_EXPECT_EQ(test, err, want);
 	if (!err)
 		m[i] = s;
+	return want ?: (s.ext >= 0 ? 2 : 0);
 }
 
 static void ksvc_lookup_model_test(struct kunit *test)
 {
 	struct ksvc_net *kn = net_new(test);
 	struct ref_svc m[NSVC] = {};
-	u32 seed = 42, live = 0;
-	int step, i;
+	u32 seed = 42, live = 0, refused = 0, with_ext = 0;
+	int step, i, r;
 
-	for (step = 0; step < 400; step++) {
-		ref_step(test, kn, m, &seed);
+	for (step = 0; step < 600; step++) {
+		r = ref_step(test, kn, m, &seed);
+		refused += r == -EEXIST;
+		with_ext += r == 2;
 		ref_check(test, kn, m);
 	}
+	/* The walk must have met both clashes and external addresses. */
+	KUNIT_EXPECT_GT(test, refused, 50U);
+	KUNIT_EXPECT_GT(test, with_ext, 10U);
 	for (i = 0; i < NSVC; i++)
 		live += m[i].live;
 	KUNIT_EXPECT_EQ(test, kn->nsvc, live);
@@ -506,6 +616,7 @@ static struct kunit_case ksvc_table_cases[] = {
 	KUNIT_CASE(ksvc_svc_add_clash_test),
 	KUNIT_CASE(ksvc_svc_build_fe_test),
 	KUNIT_CASE(ksvc_backends_set_test),
+	KUNIT_CASE(ksvc_port_stats_test),
 	KUNIT_CASE(ksvc_beset_sort_test),
 	KUNIT_CASE(ksvc_svc_replace_test),
 	KUNIT_CASE(ksvc_beset_keep_families_test),

@@ -155,6 +155,9 @@
  *   KSVC_STATS_A_CONNS           new connections
  *   KSVC_STATS_A_PACKETS         packets
  *   KSVC_STATS_A_BYTES           bytes (IP header included)
+ * A port's stats are the sum of its backends' and of those its backends
+ * had when they left the set (packets still in flight to a backend as it
+ * leaves may be missing from the port's sum).
  *
  * KSVC_A_BATCH_FLAGS             u32, KSVC_BATCH_F_*; unknown: EOPNOTSUPP
  *

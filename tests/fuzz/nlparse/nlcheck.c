@@ -137,7 +137,7 @@ static void check_port(const struct ksvc_svc *svc, const struct ksvc_port *p)
 	/* "" can come as well as NULL for no name: both read as "". */
 	NLCHECK(!p->name || strlen(p->name) < KSVC_NAME_MAX);
 	NLCHECK(!p->node_port || svc->type != KSVC_SVC_TYPE_CLUSTER_IP);
-	NLCHECK(p->stats);
+	NLCHECK(!p->gone.conns && !p->gone.packets && !p->gone.bytes);
 	if (bes)
 		check_beset(svc, bes);
 }
@@ -290,7 +290,10 @@ static void check_allocated(struct ksvc_net *kn, const struct ksvc_svc *svc)
 			svc->ports[i].node_port);
 }
 
-/* Frontends: every address x every port, each nodePort, each ClusterIP. */
+/*
+ * Frontends: one per ClusterIP listing every port, one per other address
+ * x port, one per nodePort.
+ */
 static void check_fe(const struct ksvc_svc *svc)
 {
 	u32 i, n = 0;
@@ -300,13 +303,19 @@ static void check_fe(const struct ksvc_svc *svc)
 		return;
 	}
 	for (i = 0; i < svc->nports; i++)
-		n += svc->naddrs + !!svc->ports[i].node_port;
+		n += !!svc->ports[i].node_port;
 	for (i = 0; i < svc->naddrs; i++)
-		n += svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER;
+		n += svc->addrs[i].kind == KSVC_ADDR_KIND_CLUSTER ? 1 : svc->nports;
 	NLCHECK(svc->nfe == n);
-	for (i = 0; i < svc->nfe; i++)
-		NLCHECK(svc->fe[i].port >= svc->ports &&
-			svc->fe[i].port < svc->ports + svc->nports);
+	for (i = 0; i < svc->nfe; i++) {
+		const struct ksvc_fe *fe = &svc->fe[i];
+		bool cluster = fe->key.family && !fe->key.proto;
+
+		NLCHECK(fe->port >= svc->ports &&
+			fe->port + fe->nports <= svc->ports + svc->nports);
+		NLCHECK(fe->nports == (cluster ? svc->nports : 1));
+		NLCHECK(cluster == (fe->kind == KSVC_ADDR_KIND_CLUSTER));
+	}
 }
 
 /*
