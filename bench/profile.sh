@@ -9,7 +9,8 @@
 # run unprofiled (its rate), then one under `perf record -a -e cpu-clock`
 # (TCG has no hardware counters; the timer samples all CPUs), and the
 # symbols that got at least 0.5% of the samples.  Printed, and kept in
-# $VM_OUT/bench/profile-MODE-N.txt: modules first, then symbols.
+# $VM_OUT/bench/profile-MODE-N.txt: the busy samples by module, then the
+# symbols.
 set -u
 GEN=$(realpath "$1") BIN=$(realpath "$2")
 shift 2
@@ -22,6 +23,21 @@ FLOWS=${BENCH_FLOWS:-20000} FLOW_SECS=${BENCH_FLOW_SECS:-3}
 
 dir_for() {	# N x 10 endpoints where generated, else N x 1
 	if [ -d "$G/n${1}e10" ]; then echo "$G/n${1}e10"; else echo "$G/n${1}e1"; fi
+}
+
+# by_module SYMS: the samples (of those not idle) in each module, by
+# /proc/kallsyms (perf files module code under [kernel.kallsyms])
+by_module() {
+	awk '$4 ~ /^\[/ { gsub(/[][]/, "", $4); print $3, $4 }' /proc/kallsyms |
+		sort -u -k1,1 >"$1.mods"
+	join -a1 "$1" "$1.mods" | awk '
+		$1 == "native_safe_halt" || $1 ~ /^(default_idle|cpuidle)/ { idle += $2; next }
+		{ m = NF > 2 ? $3 : "kernel"; s[m] += $2; busy += $2 }
+		END {
+			printf "busy %.1f%% of the samples; of that:", busy
+			for (k in s) if (s[k] / busy >= 0.005) printf " %s %.1f%%", k, 100 * s[k] / busy
+			print ""
+		}'
 }
 
 profile() {
@@ -37,12 +53,13 @@ profile() {
 	perf record -q -a -e cpu-clock -F 4000 -o "$f" -- \
 		taskset -c 0 "$B/flowbench" -n cli -c vpod1,vpod2,vpod3 \
 		-s 10.244.191.1 -t "$FLOW_SECS" "$VIP" 80 "$FLOWS" 2>&1 | tee -a "$OUT/log"
+	perf report -i "$f" --no-children --sort sym --stdio 2>/dev/null |
+		awk '$2 == "[k]" { sub("%", "", $1); print $3, $1 }' | sort >"$f.syms"
 	{
-		perf report -i "$f" --no-children --sort dso --stdio \
-			--percent-limit 0.5 2>/dev/null
-		perf report -i "$f" --no-children --sort sym --stdio \
-			--percent-limit 0.5 2>/dev/null
-	} | grep -v '^#' | grep -v '^$' >"$OUT/profile-$m-$n.txt"
+		by_module "$f.syms"
+		grep -v ' 0.0[0-4]$' "$f.syms" | sort -k2 -rn | head -40 |
+			awk '{ printf "    %6.2f%%  %s\n", $2, $1 }'
+	} >"$OUT/profile-$m-$n.txt"
 	echo "--- $m N=$n"
 	cat "$OUT/profile-$m-$n.txt"
 	tm "del_$m" "$d"
