@@ -15,13 +15,13 @@
 set -u
 BIN=$(realpath "$1") KOS=$2
 shift 2
-kmem() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	sleep 2	# RCU-deferred frees
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^(Slab|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
-}
+ARGS=("$@")
+set --
+# kmem(): vm-bench.sh's
+BENCH_SOURCE_ONLY=1 BENCH_GEN=/nonexistent BENCH_BIN=$BIN
+# shellcheck source=bench/vm-bench.sh
+. bench/vm-bench.sh
+set -- "${ARGS[@]}"
 slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort; }
 parts() { awk '/^(Slab|Percpu|VmallocUsed|MemFree):/ { v[$1] = $2 } END { print v["Slab:"], v["Percpu:"], v["VmallocUsed:"], v["MemFree:"] }' /proc/meminfo; }
 vmallocs() { awk '{ s[$3] += $2 } END { for (c in s) print c, s[c] }' /proc/vmallocinfo | sort; }

@@ -35,12 +35,18 @@ if [ ! -f "$src/Makefile" ]; then
 fi
 
 # Glue: net/ksvc mirrors the repo's kmod/ and include/ so kmod/Kbuild
-# works unchanged.  Copies keep mtimes: unchanged files are not rebuilt.
+# works unchanged.  Only files whose content differs are copied, and get a
+# new mtime: unchanged files are not rebuilt, and a changed one is even
+# when the repo's copy is older than the last build (another tree).
 glue=$src/net/ksvc
 mkdir -p "$glue"
-rm -rf "$glue/kmod" "$glue/include"
-cp -a "$repo/kmod" "$repo/include" "$glue/"
-find "$glue/kmod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+(cd "$repo" && find kmod include -type f ! \( -name '*.o' -o -name '*.ko' \
+	-o -name '.*.cmd' -o -name '*.mod*' -o -name modules.order \
+	-o -name Module.symvers \)) | sort >"$glue/.files"
+while read -r f; do
+	cmp -s "$repo/$f" "$glue/$f" || install -D -m 644 "$repo/$f" "$glue/$f"
+done <"$glue/.files"
+(cd "$glue" && find kmod include -type f | sort | comm -23 - .files | xargs -r rm -f)
 cp "$repo/tests/kunit/Kconfig" "$glue/Kconfig"
 grep -q 'net/ksvc/Kconfig' "$src/net/Kconfig" ||
 	sed -i 's|^source "net/netfilter/Kconfig"|&\nsource "net/ksvc/Kconfig"|' "$src/net/Kconfig"

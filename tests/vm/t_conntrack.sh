@@ -22,41 +22,12 @@ D=$(mktemp -d)
 EXT=192.168.100.2
 NODE=192.168.100.1
 
-# udp_yaml NAME IP NODEPORT POD...: a NodePort service, 53/UDP -> 5353
+# udp_yaml NAME IP NODEPORT POD...: topo.sh's NodePort service, 53/UDP -> 5353
 udp_yaml() {
-	local name=$1 ip=$2 np=$3 p
+	local name=$1 ip=$2 np=$3 p ips=()
 	shift 3
-	cat <<EOF
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: $name
-  namespace: default
-spec:
-  type: NodePort
-  clusterIP: $ip
-  ports:
-  - name: dns
-    port: 53
-    protocol: UDP
-    targetPort: 5353
-    nodePort: $np
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: $name-abcde
-  namespace: default
-  labels:
-    kubernetes.io/service-name: $name
-addressType: IPv4
-endpoints:
-EOF
-	for p in "$@"; do
-		printf -- '- addresses:\n  - %s\n  conditions:\n    ready: true\n' "$(pod_ip "$p")"
-	done
-	printf 'ports:\n- name: dns\n  port: 5353\n  protocol: UDP\n'
+	for p in "$@"; do ips+=("$(pod_ip "$p")"); done
+	PROTO=UDP svc_yaml "$name" "$ip" 53 5353 "$np" "${ips[@]}"
 }
 
 # apply FILE: ksvcctl apply -f of what the arguments after it print

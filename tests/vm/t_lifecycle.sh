@@ -87,42 +87,6 @@ loaded() { test -e /sys/module/ksvc; }
 
 # --- YAML ----------------------------------------------------------------------
 
-# svc_yaml NAME IP PORT TARGET NODEPORT IP...: a NodePort service and its slice
-svc_yaml() {
-	local name=$1 ip=$2 port=$3 tp=$4 np=$5 a
-	shift 5
-	cat <<EOF
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: $name
-  namespace: default
-spec:
-  type: NodePort
-  clusterIP: $ip
-  ports:
-  - port: $port
-    protocol: TCP
-    targetPort: $tp
-    nodePort: $np
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: $name-abcde
-  namespace: default
-  labels:
-    kubernetes.io/service-name: $name
-addressType: IPv4
-endpoints:
-EOF
-	for a in "$@"; do
-		printf -- '- addresses:\n  - %s\n  conditions:\n    ready: true\n' "$a"
-	done
-	printf 'ports:\n- name: ""\n  port: %s\n  protocol: TCP\n' "$tp"
-}
-
 write_yaml() {
 	{
 		svc_yaml web 10.96.0.20 80 8080 30800 10.244.0.11 10.244.0.12

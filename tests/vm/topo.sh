@@ -10,6 +10,7 @@
 #                     veth-ext 192.168.100.1
 #   listening podN    its servers listen on 8080 and 9000 (TCP), waits up
 #                     to 20 s; prints ss's sockets
+#   svc_yaml ...      a NodePort Service and its EndpointSlice (below)
 
 pod_ip() { echo "10.244.0.1${1#pod}"; }
 
@@ -60,4 +61,41 @@ listening() {
 	done
 	printf '%s\n' "$out"
 	return 1
+}
+
+# svc_yaml NAME IP PORT TARGET NODEPORT IP...: a NodePort service and its
+# slice; the protocol is $PROTO (default TCP)
+svc_yaml() {
+	local name=$1 ip=$2 port=$3 tp=$4 np=$5 a
+	shift 5
+	cat <<EOF
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: $name
+  namespace: default
+spec:
+  type: NodePort
+  clusterIP: $ip
+  ports:
+  - port: $port
+    protocol: ${PROTO:-TCP}
+    targetPort: $tp
+    nodePort: $np
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: $name-abcde
+  namespace: default
+  labels:
+    kubernetes.io/service-name: $name
+addressType: IPv4
+endpoints:
+EOF
+	for a in "$@"; do
+		printf -- '- addresses:\n  - %s\n  conditions:\n    ready: true\n' "$a"
+	done
+	printf 'ports:\n- name: ""\n  port: %s\n  protocol: %s\n' "$tp" "${PROTO:-TCP}"
 }
