@@ -5,10 +5,14 @@
  * yaml_read_buf() -> validate_model() -> resolve_model() (only when
  * nothing was wrong) -> model_free().  Messages go to /dev/null, so the
  * printing path runs too but the fuzzer's output stays clean.
+ *
+ * First, the input must compose the same through yaml_fast as through
+ * libyaml (../unit/yaml_same.h); a difference aborts, with the reason.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -16,6 +20,7 @@
 #include "resolve.h"
 #include "validate.h"
 #include "yaml_read.h"
+#include "../unit/yaml_same.h"
 
 static FILE *devnull;
 
@@ -29,9 +34,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct ysame same;
 	struct model m;
 	struct diag d;
 
+	if (!yaml_same((const char *)data, size, &same)) {
+		fprintf(stderr, "yaml_fast differs from libyaml: %s\n", same.why);
+		abort();
+	}
 	memset(&m, 0, sizeof(m));
 	diag_init(&d, devnull);
 	yaml_read_buf("fuzz.yaml", (const char *)data, size, &m, &d);

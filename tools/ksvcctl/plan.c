@@ -7,18 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dupindex.h"
 #include "nl.h"
 #include "plan.h"
 
 static struct batch_op *plan_push(struct plan *p)
 {
-	struct batch_op *o = realloc(p->ops, (p->n + 1) * sizeof(*o));
+	struct batch_op *o;
 
-	if (!o) {
-		fputs("error: out of memory\n", stderr);
-		exit(1);
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		o = realloc(p->ops, p->cap * sizeof(*o));
+		if (!o) {
+			fputs("error: out of memory\n", stderr);
+			exit(1);
+		}
+		p->ops = o;
 	}
-	p->ops = o;
 	o = &p->ops[p->n++];
 	memset(o, 0, sizeof(*o));
 	return o;
@@ -48,26 +53,39 @@ void plan_from_model(struct plan *p, const struct model *m, uint8_t op,
 	}
 }
 
-static bool in_model(const struct model *m, const char *ns, const char *name)
+static void svc_key(const void *ctx, size_t i, struct dkey *k)
 {
-	size_t i;
+	const struct m_service *s = &((const struct model *)ctx)->svcs[i];
 
-	for (i = 0; i < m->n_svcs; i++)
-		if (!strcmp(m->svcs[i].ns, ns) && !strcmp(m->svcs[i].name, name))
-			return true;
-	return false;
+	*k = (struct dkey){ s->ns, s->name, 0 };
+}
+
+/* By binary search: --prune of 10000 services is 10000 lookups. */
+static bool in_model(const struct model *m, const size_t *sorted,
+		     const char *ns, const char *name)
+{
+	struct dkey want = { ns, name, 0 };
+	size_t count;
+
+	dup_range(sorted, m->n_svcs, svc_key, m, &want, &count);
+	return count > 0;
 }
 
 void plan_add_prune(struct plan *p, const struct model *m,
 		    const struct ksvc_svc *have, size_t n_have)
 {
+	size_t *sorted = dup_sorted(m->n_svcs, svc_key, m);
 	size_t i;
 
+	if (!sorted) {
+		fputs("error: out of memory\n", stderr);
+		exit(1);
+	}
 	for (i = 0; i < n_have; i++) {
 		struct batch_op *o;
 
 		/* An ExternalName of that name: the user keeps the name. */
-		if (in_model(m, have[i].ns, have[i].name))
+		if (in_model(m, sorted, have[i].ns, have[i].name))
 			continue;
 		o = plan_push(p);
 		o->op = KSVC_OP_DELETE;
@@ -75,6 +93,7 @@ void plan_add_prune(struct plan *p, const struct model *m,
 		o->name = have[i].name;
 		o->prune = true;
 	}
+	free(sorted);
 }
 
 void plan_free(struct plan *p)
@@ -88,14 +107,25 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The last op of that key: a later change replaces an earlier one. */
-static const struct batch_op *find_op(const struct plan *p, const char *ns,
-				      const char *name)
+static bool same_key(const struct batch_op *o, const char *ns,
+		     const char *name)
 {
-	size_t i;
+	return !strcmp(o->ns, ns) && !strcmp(o->name, name);
+}
 
+/*
+ * The op of result @i: the kernel answers op by op, in order, so it is
+ * ops[i] unless the counts differ; then the last op of that key (a later
+ * change replaces an earlier one).  Ops of one key agree on ->prune: only
+ * keys the model lacks are pruned.
+ */
+static const struct batch_op *find_op(const struct plan *p, size_t i,
+				      const char *ns, const char *name)
+{
+	if (i < p->n && same_key(&p->ops[i], ns, name))
+		return &p->ops[i];
 	for (i = p->n; i-- > 0;)
-		if (!strcmp(p->ops[i].ns, ns) && !strcmp(p->ops[i].name, name))
+		if (same_key(&p->ops[i], ns, name))
 			return &p->ops[i];
 	return NULL;
 }
@@ -120,7 +150,7 @@ void plan_print_results(const struct plan *p, const struct batch_result *r,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		print_line(find_op(p, r[i].ns, r[i].name), r[i].name,
+		print_line(find_op(p, i, r[i].ns, r[i].name), r[i].name,
 			   r[i].result, dr, out);
 }
 

@@ -16,7 +16,7 @@
 
 struct plan {
 	struct batch_op *ops;
-	size_t n;
+	size_t n, cap;
 	uint8_t op;		/* the op of the model's services */
 	struct ksvc_svc *keep;	/* what prune ops point into; plan_free frees */
 	size_t n_keep;

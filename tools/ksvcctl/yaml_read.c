@@ -40,6 +40,7 @@
 #include "model.h"
 #include "model_util.h"
 #include "validate.h"
+#include "yaml_fast.h"
 #include "yaml_read.h"
 
 #define PATH_LEN	512
@@ -83,7 +84,7 @@ static bool is_plain(const yaml_node_t *n)
 static bool in_list(const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if (!strcmp(s, *list))
+		if ((*list)[0] == s[0] && !strcmp(s, *list))
 			return true;
 	return false;
 }
@@ -115,7 +116,8 @@ static bool looks_float(const char *s)
 {
 	char *end;
 
-	if (!*s)
+	/* what strtod() can take whole: digits, signs, '.', inf, nan */
+	if (!*s || !strchr("0123456789+-.iInN", *s))
 		return false;
 	errno = 0;
 	strtod(s, &end);
@@ -129,9 +131,11 @@ static enum skind scalar_kind(const yaml_node_t *n)
 
 	if (!is_plain(n))
 		return S_STR;
-	if (in_list(s, yaml_null))
+	/* first letters first: this runs for every scalar read */
+	if (strchr("~nN", *s) && in_list(s, yaml_null))
 		return S_NULL;
-	if (in_list(s, yaml_true) || in_list(s, yaml_false))
+	if (*s && strchr("tTfFyYnNoO", *s) &&
+	    (in_list(s, yaml_true) || in_list(s, yaml_false)))
 		return S_BOOL;
 	if (looks_int(s))
 		return S_INT;
@@ -197,36 +201,51 @@ static void type_error(const struct rd *r, const yaml_node_t *n,
 
 /*
  * Paths are for messages only: a path longer than PATH_LEN is cut, which
- * needs a document nested near the depth limit with long keys.
+ * needs a document nested near the depth limit with long keys.  Built by
+ * hand, not snprintf(): every field read makes one.
  */
-static void join_fmt(char *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void join_fmt(char *out, const char *fmt, ...)
+static void put(char *out, size_t *n, const char *s)
 {
-	va_list ap;
+	size_t l = strnlen(s, PATH_LEN - 1 - *n);
 
-	va_start(ap, fmt);
-	vsnprintf(out, PATH_LEN, fmt, ap);
-	va_end(ap);
+	memcpy(out + *n, s, l);
+	*n += l;
+	out[*n] = '\0';
 }
 
 static void join(char *out, const char *path, const char *name)
 {
+	size_t n = 0;
+
+	put(out, &n, path);
 	if (path[0])
-		join_fmt(out, "%s.%s", path, name);
-	else
-		join_fmt(out, "%s", name);
+		put(out, &n, ".");
+	put(out, &n, name);
 }
 
 static void join_idx(char *out, const char *path, size_t i)
 {
-	join_fmt(out, "%s[%zu]", path, i);
+	char num[24], *p = num + sizeof(num) - 1;
+	size_t n = 0;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + i % 10);
+	while (i /= 10);
+	put(out, &n, path);
+	put(out, &n, "[");
+	put(out, &n, p);
+	put(out, &n, "]");
 }
 
 static void join_key(char *out, const char *path, const char *key)
 {
-	join_fmt(out, "%s[%s]", path, key);
+	size_t n = 0;
+
+	put(out, &n, path);
+	put(out, &n, "[");
+	put(out, &n, key);
+	put(out, &n, "]");
 }
 
 /* The value of key @key in mapping @n, or NULL. */
@@ -370,7 +389,7 @@ static const struct field *find_field(const struct schema *s, const char *name)
 	const struct field *f;
 
 	for (f = s->fields; f->name; f++)
-		if (!strcmp(f->name, name))
+		if (f->name[0] == name[0] && !strcmp(f->name, name))
 			return f;
 	return NULL;
 }
@@ -476,7 +495,8 @@ static yaml_node_t *earlier_key(const struct rd *r, const yaml_node_t *n,
 	for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
 		yaml_node_t *k = node(r, q->key);
 
-		if (k->type == YAML_SCALAR_NODE && !strcmp(sval(k), name))
+		if (k->type == YAML_SCALAR_NODE && sval(k)[0] == name[0] &&
+		    !strcmp(sval(k), name))
 			return k;
 	}
 	return NULL;
@@ -1971,17 +1991,19 @@ static struct loc offset_loc(const char *file, const char *buf, size_t len,
 	return l;
 }
 
+/* @off, @line0: where libyaml started reading (buf + off is line line0). */
 static void parse_error(struct diag *d, const yaml_parser_t *p,
-			const char *file, const char *buf, size_t len)
+			const char *file, const char *buf, size_t len,
+			size_t off, int line0)
 {
 	const char *problem = p->problem ? p->problem : "cannot parse";
-	struct loc l = { file, (int)p->problem_mark.line + 1,
+	struct loc l = { file, line0 + (int)p->problem_mark.line + 1,
 			 (int)p->problem_mark.column + 1 };
 
 	if (p->error == YAML_MEMORY_ERROR)
 		m_oom();
 	if (p->error == YAML_READER_ERROR) {
-		l = offset_loc(file, buf, len, p->problem_offset);
+		l = offset_loc(file, buf, len, off + p->problem_offset);
 		if (p->problem_value != -1)
 			diag_error(d, &l, "%s: #%X", problem, p->problem_value);
 		else
@@ -2039,13 +2061,65 @@ static bool too_deep(const char *buf, size_t len, struct loc *at)
 	return false;
 }
 
+static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root)
+{
+	r->doc = doc;
+	if (!is_null(root) && check_budget(r, root))
+		read_object(r, root);
+}
+
+static void shift_marks(yaml_document_t *doc, int line0)
+{
+	for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+		n->start_mark.line += line0;
+		n->end_mark.line += line0;
+	}
+}
+
+/* The documents from @off (a line start: line @line0) on, by libyaml. */
+static void read_libyaml(struct rd *r, const char *buf, size_t len,
+			 size_t off, int line0)
+{
+	yaml_document_t doc;
+	yaml_parser_t p;
+
+	if (!yaml_parser_initialize(&p))
+		m_oom();
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf + off,
+				     len - off);
+	while (!diag_full(r->d)) {
+		yaml_node_t *root;
+
+		if (!yaml_parser_load(&p, &doc)) {
+			/* libyaml cannot resume after an error */
+			parse_error(r->d, &p, r->file, buf, len, off, line0);
+			break;
+		}
+		root = yaml_document_get_root_node(&doc);
+		if (!root) {		/* end of the stream */
+			yaml_document_delete(&doc);
+			break;
+		}
+		shift_marks(&doc, line0);
+		read_doc(r, &doc, root);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&p);
+}
+
+/*
+ * yaml_fast composes what it can; libyaml takes over from the first
+ * document it declines.  KSVCCTL_YAML=libyaml in the environment: libyaml
+ * reads everything (to compare the two).
+ */
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u)
 {
 	struct rd r = { .d = d, .m = m, .unknown = u };
-	int e0 = d->errors;
+	const char *env = getenv("KSVCCTL_YAML");
+	int e0 = d->errors, k = -1;
 	yaml_document_t doc;
-	yaml_parser_t p;
+	struct yfast f;
 	struct loc at;
 
 	r.file = m_keep_file(m, name);
@@ -2054,27 +2128,15 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		diag_error(d, &at, "nests deeper than %d levels", YAML_MAX_DEPTH);
 		return -1;
 	}
-	if (!yaml_parser_initialize(&p))
-		m_oom();
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	while (!diag_full(d)) {
-		yaml_node_t *root;
-
-		if (!yaml_parser_load(&p, &doc)) {
-			/* libyaml cannot resume after an error */
-			parse_error(d, &p, r.file, buf, len);
+	yfast_init(&f, buf, len);
+	while (!(env && !strcmp(env, "libyaml")) && !diag_full(d)) {
+		k = yfast_next(&f, &doc);
+		if (k <= 0)
 			break;
-		}
-		root = yaml_document_get_root_node(&doc);
-		if (!root) {		/* end of the stream */
-			yaml_document_delete(&doc);
-			break;
-		}
-		r.doc = &doc;
-		if (!is_null(root) && check_budget(&r, root))
-			read_object(&r, root);
-		yaml_document_delete(&doc);
+		read_doc(&r, &doc, yaml_document_get_root_node(&doc));
 	}
-	yaml_parser_delete(&p);
+	if (k < 0 && !diag_full(d))
+		read_libyaml(&r, buf, len, yfast_pos(&f), yfast_line(&f));
+	yfast_free(&f);
 	return d->errors > e0 ? -1 : 0;
 }

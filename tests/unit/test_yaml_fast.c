@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * yaml_fast.c against libyaml: every document it composes must be the one
+ * libyaml composes, and where it declines, libyaml from there on must
+ * read the rest as it reads it from the start (yaml_same.h).  Each case
+ * also says whether yaml_fast should compose or decline, so a fast path
+ * that declines everything (and so is never wrong) fails here.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model_util.h"
+#include "yaml_same.h"
+
+#define FAST	0	/* composed whole */
+#define DECLINE	1	/* declined somewhere: libyaml reads the rest */
+
+struct snippet {
+	const char *yaml;
+	int want;
+	int docs;	/* composed before any decline */
+};
+
+static const struct snippet snippets[] = {
+	{ "a: 1\n", FAST, 1 },
+	{ "a: 1", FAST, 1 },				/* no final newline */
+	{ "a: {}\nb: []\n", FAST, 1 },
+	{ "- a\n- b\n", FAST, 1 },
+	{ "a:\n- x\n- y\nb: 2\n", FAST, 1 },		/* indentless sequence */
+	{ "a:\n  - x\n  -   y\n", FAST, 1 },
+	{ "a: 'it''s'\nb: ''\n", FAST, 1 },
+	{ "a: \"x y\"\n\"k\" : v\n", FAST, 1 },
+	{ "a:\nb:   \nc: # none\n", FAST, 1 },		/* empty values */
+	{ "a: 1 # c\n# x\n\n   # y\nb: 2\n", FAST, 1 },
+	{ "# head\n---\na: 1\n--- # two\nb: 2\n", FAST, 2 },
+	{ "key with spaces  : v w  \n", FAST, 1 },
+	{ "-\n  a: 1\n", FAST, 1 },
+	{ "a: -1\nb: -x\nc: :x\nd: ?x\ne: x#y\nf: a:b\n", FAST, 1 },
+	{ "a:\n  - b: 1\n    c:\n    - 2\n    d: 3\n  - d\n", FAST, 1 },
+	{ "  a: 1\n  b: 2\n", FAST, 1 },		/* an indented root */
+	{ "items:\n- metadata:\n    labels: {}\n  spec: {}\n", FAST, 1 },
+	{ "", FAST, 0 },
+	{ "# only a comment\n", FAST, 0 },
+	{ "a: |\n  x\n", DECLINE, 0 },
+	{ "a: >-\n  x\n", DECLINE, 0 },
+	{ "a: [1]\n", DECLINE, 0 },
+	{ "{\"a\": 1}\n", DECLINE, 0 },
+	{ "a: \"x\\ny\"\n", DECLINE, 0 },
+	{ "a: 'x\n  y'\n", DECLINE, 0 },
+	{ "a: b\n  c\n", DECLINE, 0 },			/* a multi-line plain */
+	{ "a: &x 1\nb: *x\n", DECLINE, 0 },
+	{ "a: !!str 1\n", DECLINE, 0 },
+	{ "a: 1\n  b: 2\n", DECLINE, 0 },		/* libyaml's error */
+	{ "a: b: c\n", DECLINE, 0 },
+	{ "a:\n  b: 1\n c: 2\n", DECLINE, 0 },
+	{ "a: 1\n- b\n", DECLINE, 0 },
+	{ "\ta: 1\n", DECLINE, 0 },
+	{ "a: 1\r\n", DECLINE, 0 },
+	{ "a: caf\xc3\xa9\n", DECLINE, 0 },
+	{ "- - a\n", DECLINE, 0 },
+	{ "? a\n: b\n", DECLINE, 0 },
+	{ "a: 1\n...\n", DECLINE, 0 },
+	{ "%YAML 1.1\n---\na: 1\n", DECLINE, 0 },
+	{ "--- a: 1\n", DECLINE, 0 },
+	{ "just a scalar\n", DECLINE, 0 },
+	{ "a: 1\n---\n", DECLINE, 1 },			/* an empty document */
+	{ "a: 1\n---\nb: [\n", DECLINE, 1 },		/* the error is libyaml's */
+	{ "a: 1\n---\nb: \xff\n", DECLINE, 1 },
+	{ "a: 1\n---\nb: 2\n---\nc: |\n  x\n---\nd: 4\n", DECLINE, 2 },
+};
+
+static void check(const char *yaml, size_t len, int want, int docs)
+{
+	struct ysame s;
+
+	if (!yaml_same(yaml, len, &s))
+		fail_msg("%s\n--- in:\n%.*s", s.why, (int)len, yaml);
+	if (want >= 0 && (s.declined != want || s.fast_docs != docs))
+		fail_msg("declined %d after %d documents, want %d after %d\n--- in:\n%s",
+			 s.declined, s.fast_docs, want, docs, yaml);
+}
+
+static void yfast_next_snippets(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(snippets) / sizeof(snippets[0]); i++)
+		check(snippets[i].yaml, strlen(snippets[i].yaml),
+		      snippets[i].want, snippets[i].docs);
+}
+
+/* What kubectl get -o yaml prints, as bench/gen.py writes it. */
+static const char kubectl_doc[] =
+	"apiVersion: v1\n"
+	"kind: Service\n"
+	"metadata:\n"
+	"  annotations:\n"
+	"    note: 'a: b'\n"
+	"  creationTimestamp: \"2026-11-26T10:00:00Z\"\n"
+	"  labels:\n"
+	"    app.kubernetes.io/name: web\n"
+	"  name: web\n"
+	"  namespace: default\n"
+	"spec:\n"
+	"  clusterIP: 10.96.0.10\n"
+	"  clusterIPs:\n"
+	"  - 10.96.0.10\n"
+	"  ipFamilies:\n"
+	"  - IPv4\n"
+	"  ports:\n"
+	"  - name: http\n"
+	"    port: 80\n"
+	"    protocol: TCP\n"
+	"    targetPort: 8080\n"
+	"  selector:\n"
+	"    app: web\n"
+	"  type: ClusterIP\n"
+	"status:\n"
+	"  loadBalancer: {}\n"
+	"---\n"
+	"apiVersion: discovery.k8s.io/v1\n"
+	"kind: EndpointSlice\n"
+	"metadata:\n"
+	"  labels:\n"
+	"    kubernetes.io/service-name: web\n"
+	"  name: web-abcde\n"
+	"  namespace: default\n"
+	"addressType: IPv4\n"
+	"endpoints:\n"
+	"- addresses:\n"
+	"  - 10.244.0.11\n"
+	"  conditions:\n"
+	"    ready: true\n"
+	"    serving: true\n"
+	"    terminating: false\n"
+	"  nodeName: node-1\n"
+	"ports:\n"
+	"- name: http\n"
+	"  port: 8080\n"
+	"  protocol: TCP\n";
+
+static void yfast_next_kubectl(void **state)
+{
+	(void)state;
+	check(kubectl_doc, strlen(kubectl_doc), FAST, 2);
+}
+
+/* Every YAML file of the tests and examples: same, composed or not. */
+static void check_dir(const char *dir, int *files, int *fast)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	char path[4096];
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name), n;
+		struct ysame s;
+		static char buf[1 << 20];
+		FILE *fp;
+
+		if (l < 5 || strcmp(e->d_name + l - 5, ".yaml"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		fp = fopen(path, "rb");
+		assert_non_null(fp);
+		n = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		if (!yaml_same(buf, n, &s))
+			fail_msg("%s: %s", path, s.why);
+		(*files)++;
+		*fast += !s.declined;
+	}
+	closedir(d);
+}
+
+static void yfast_next_files(void **state)
+{
+	int files = 0, fast = 0;
+
+	(void)state;
+	check_dir(DATA_DIR, &files, &fast);
+	check_dir(DATA_DIR "/../../../examples", &files, &fast);
+	assert_true(files >= 10);
+	assert_true(fast >= files / 2);
+}
+
+/*
+ * Random edits of the kubectl document with the characters that matter
+ * to YAML: whatever comes out, composed or declined, must be libyaml's.
+ */
+static void yfast_next_mutations(void **state)
+{
+	static const char chars[] = " \n-:#'\"{}[]&*!|>?.\t\\x0";
+	size_t len = strlen(kubectl_doc);
+	char *buf = malloc(len + 16);
+	int fast = 0, declined = 0;
+	unsigned int seed = 1;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = len;
+		struct ysame s;
+
+		memcpy(buf, kubectl_doc, len);
+		for (int k = 0; k < 1 + round % 3; k++) {
+			size_t at = rand_r(&seed) % n;
+			char c = chars[rand_r(&seed) % (sizeof(chars) - 1)];
+
+			switch (rand_r(&seed) % 3) {
+			case 0:		/* replace */
+				buf[at] = c;
+				break;
+			case 1:		/* insert */
+				memmove(buf + at + 1, buf + at, n - at);
+				buf[at] = c;
+				n++;
+				break;
+			default:	/* delete */
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+			}
+		}
+		if (!yaml_same(buf, n, &s))
+			fail_msg("round %d: %s\n--- in:\n%.*s", round, s.why,
+				 (int)n, buf);
+		if (s.declined)
+			declined++;
+		else
+			fast++;
+	}
+	free(buf);
+	/* both paths taken often: the check compared something */
+	assert_true(fast > 2000);
+	assert_true(declined > 2000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(yfast_next_snippets),
+		cmocka_unit_test(yfast_next_kubectl),
+		cmocka_unit_test(yfast_next_files),
+		cmocka_unit_test(yfast_next_mutations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * yaml_fast.c: see yaml_fast.h.  A line-driven recursive descent: every
+ * block collection knows its column; a line indented less ends it, one
+ * at its column continues it, and anything else is declined.  Nodes,
+ * items, pairs and text go to arrays reused across documents; pointers
+ * into them are set when the document is complete (the arrays move while
+ * they grow).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_util.h"
+#include "yaml_fast.h"
+
+#define MAX_DEPTH	64
+#define MAX_KEY		1000	/* libyaml's simple keys end at 1024 */
+
+enum { L_LINE, L_DOC, L_END, L_BAD };
+
+struct yfast_span {
+	size_t off, n;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Arrays */
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return p;
+	while (c < need)
+		c *= 2;
+	p = realloc(p, c * size);
+	if (!p)
+		m_oom();
+	*cap = c;
+	return p;
+}
+
+static int add_node(struct yfast *f, yaml_node_type_t type, const char *at)
+{
+	yaml_node_t *n;
+
+	if (f->n_nodes == f->cap_nodes) {
+		size_t cap = f->cap_nodes;
+
+		f->nodes = grow(f->nodes, &f->cap_nodes, cap + 1, sizeof(*n));
+		f->spans = grow(f->spans, &cap, cap + 1, sizeof(*f->spans));
+	}
+	n = &f->nodes[f->n_nodes];
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->start_mark.line = f->line;
+	n->start_mark.column = at - (f->buf + f->pos);
+	n->end_mark = n->start_mark;
+	return (int)++f->n_nodes;
+}
+
+static void push(struct yfast *f, int item)
+{
+	f->stack = grow(f->stack, &f->cap_stack, f->n_stack + 1,
+			sizeof(*f->stack));
+	f->stack[f->n_stack++] = item;
+}
+
+static int add_scalar(struct yfast *f, const char *at, const char *s,
+		      size_t n, yaml_scalar_style_t style)
+{
+	int i = add_node(f, YAML_SCALAR_NODE, at);
+	struct yfast_span *sp = &f->spans[i - 1];
+
+	f->text = grow(f->text, &f->cap_text, f->n_text + n + 1, 1);
+	sp->off = f->n_text;
+	sp->n = n;
+	memcpy(f->text + f->n_text, s, n);
+	f->text[f->n_text + n] = '\0';
+	f->n_text += n + 1;
+	f->nodes[i - 1].data.scalar.style = style;
+	return i;
+}
+
+/* Close collection @node: its items are the stack above @base. */
+static void close_seq(struct yfast *f, int node, size_t base)
+{
+	size_t n = f->n_stack - base;
+	struct yfast_span *sp = &f->spans[node - 1];
+
+	f->items = grow(f->items, &f->cap_items, f->n_items + n,
+			sizeof(*f->items));
+	memcpy(f->items + f->n_items, f->stack + base, n * sizeof(int));
+	sp->off = f->n_items;
+	sp->n = n;
+	f->n_items += n;
+	f->n_stack = base;
+}
+
+static void close_map(struct yfast *f, int node, size_t base)
+{
+	size_t n = (f->n_stack - base) / 2;
+	struct yfast_span *sp = &f->spans[node - 1];
+
+	f->pairs = grow(f->pairs, &f->cap_pairs, f->n_pairs + n,
+			sizeof(*f->pairs));
+	for (size_t i = 0; i < n; i++) {
+		f->pairs[f->n_pairs + i].key = f->stack[base + 2 * i];
+		f->pairs[f->n_pairs + i].value = f->stack[base + 2 * i + 1];
+	}
+	sp->off = f->n_pairs;
+	sp->n = n;
+	f->n_pairs += n;
+	f->n_stack = base;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lines */
+
+static const char *line_end(const struct yfast *f)
+{
+	return f->buf + f->lend;
+}
+
+/* Bytes libyaml may treat otherwise: controls, tabs, CR, non-ASCII. */
+static bool clean(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+/* After a value: nothing, or a comment after a space. */
+static bool rest_empty(const char *p, const char *e)
+{
+	const char *s = p;
+
+	while (p < e && *p == ' ')
+		p++;
+	return p == e || (*p == '#' && p > s);
+}
+
+/* "---" or "..." at column 0, then a blank or the end. */
+static bool marker(const char *p, const char *e, char c)
+{
+	return e - p >= 3 && p[0] == c && p[1] == c && p[2] == c &&
+	       (e - p == 3 || p[3] == ' ');
+}
+
+/* Classify the line at f->pos: L_LINE (f->ind set), L_DOC, L_END, L_BAD. */
+static int classify(struct yfast *f)
+{
+	const char *b = f->buf + f->pos, *e = line_end(f), *p = b;
+
+	if (!clean(b, e))
+		return L_BAD;
+	if (marker(b, e, '-'))
+		return rest_empty(b + 3, e) ? L_DOC : L_BAD;
+	if (marker(b, e, '.') || *b == '%')
+		return L_BAD;
+	while (p < e && *p == ' ')
+		p++;
+	if (p == e || *p == '#')
+		return -1;		/* blank or comment only */
+	f->ind = (int)(p - b);
+	return L_LINE;
+}
+
+/* Set f->lend for the line starting at f->pos. */
+static void find_end(struct yfast *f)
+{
+	const char *nl = memchr(f->buf + f->pos, '\n', f->len - f->pos);
+
+	f->lend = nl ? (size_t)(nl - f->buf) : f->len;
+}
+
+/* From f->pos, skip blank and comment lines: f->kind is what comes. */
+static int peek(struct yfast *f)
+{
+	for (;;) {
+		if (f->pos >= f->len)
+			return f->kind = L_END;
+		find_end(f);
+		f->kind = classify(f);
+		if (f->kind >= 0)
+			return f->kind;
+		f->pos = f->lend + 1;
+		f->line++;
+	}
+}
+
+/* Go past the current line to the next that matters. */
+static int next_line(struct yfast *f)
+{
+	f->pos = f->lend + 1;
+	f->line++;
+	return peek(f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Scalars */
+
+static bool blank_or_end(const char *p, const char *e)
+{
+	return p == e || *p == ' ';
+}
+
+static bool is_entry(const char *p, const char *e)
+{
+	return *p == '-' && blank_or_end(p + 1, e);
+}
+
+/* A plain scalar may start with these only when a non-blank follows. */
+static bool plain_start(const char *p, const char *e)
+{
+	switch (*p) {
+	case '-': case '?': case ':':
+		return !blank_or_end(p + 1, e);
+	case ',': case '[': case ']': case '{': case '}': case '#': case '&':
+	case '*': case '!': case '|': case '>': case '\'': case '"': case '%':
+	case '@': case '`':
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The end of a plain scalar at @p: before " #", before ": " / ":" at the
+ * end of the line, or the line's end; trailing blanks trimmed.  *@colon:
+ * it ended at such a colon.
+ */
+static const char *plain_end(const char *p, const char *e, bool *colon)
+{
+	const char *q = p;
+
+	*colon = false;
+	for (; q < e; q++) {
+		if (*q == ':' && blank_or_end(q + 1, e)) {
+			*colon = true;
+			break;
+		}
+		if (*q == '#' && q[-1] == ' ')
+			break;
+	}
+	while (q > p && q[-1] == ' ')
+		q--;
+	return q;
+}
+
+/*
+ * A quoted scalar at @p closed on this line: its node, *@end past the
+ * closing quote; 0 if declined.  Single quotes escape themselves; a
+ * backslash in double quotes is declined (escapes are libyaml's).
+ */
+static int quoted(struct yfast *f, const char *p, const char **end)
+{
+	const char *e = line_end(f), *q = p + 1;
+	char *tmp;
+	size_t n = 0;
+	int i;
+
+	if (*p == '"') {
+		while (q < e && *q != '"' && *q != '\\')
+			q++;
+		if (q == e || *q == '\\')
+			return 0;
+		*end = q + 1;
+		return add_scalar(f, p, p + 1, q - p - 1,
+				  YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	}
+	tmp = malloc(e - p);
+	if (!tmp)
+		m_oom();
+	for (;; q++) {
+		if (q == e) {
+			free(tmp);
+			return 0;
+		}
+		if (*q == '\'' && (q + 1 == e || q[1] != '\''))
+			break;
+		if (*q == '\'')
+			q++;
+		tmp[n++] = *q;
+	}
+	*end = q + 1;
+	i = add_scalar(f, p, tmp, n, YAML_SINGLE_QUOTED_SCALAR_STYLE);
+	free(tmp);
+	return i;
+}
+
+/* A value on the rest of the line at @p: its node, or 0 if declined. */
+static int inline_value(struct yfast *f, const char *p)
+{
+	const char *e = line_end(f), *end;
+	bool colon;
+	int i;
+
+	if (*p == '"' || *p == '\'') {
+		i = quoted(f, p, &end);
+		return i && rest_empty(end, e) ? i : 0;
+	}
+	if ((*p == '{' || *p == '[') && e - p >= 2 &&
+	    p[1] == (*p == '{' ? '}' : ']') && rest_empty(p + 2, e)) {
+		i = add_node(f, *p == '{' ? YAML_MAPPING_NODE :
+			     YAML_SEQUENCE_NODE, p);
+		f->spans[i - 1] = (struct yfast_span){ 0, 0 };
+		if (*p == '{')
+			f->nodes[i - 1].data.mapping.style =
+				YAML_FLOW_MAPPING_STYLE;
+		else
+			f->nodes[i - 1].data.sequence.style =
+				YAML_FLOW_SEQUENCE_STYLE;
+		return i;
+	}
+	if (!plain_start(p, e))
+		return 0;
+	end = plain_end(p, e, &colon);
+	if (colon)
+		return 0;
+	return add_scalar(f, p, p, end - p, YAML_PLAIN_SCALAR_STYLE);
+}
+
+/*
+ * The key at @p: its node, *@after just past its ':' (which a blank or
+ * the line's end follows); 0 if it is no key we take.
+ */
+static int key_at(struct yfast *f, const char *p, const char **after)
+{
+	const char *e = line_end(f), *end;
+	bool colon;
+	int i;
+
+	if (*p == '"' || *p == '\'') {
+		i = quoted(f, p, &end);
+		if (!i || end - p > MAX_KEY)
+			return 0;
+		while (end < e && *end == ' ')
+			end++;
+		if (end == e || *end != ':' || !blank_or_end(end + 1, e))
+			return 0;
+		*after = end + 1;
+		return i;
+	}
+	if (!plain_start(p, e))
+		return 0;
+	end = plain_end(p, e, &colon);
+	if (!colon || end - p > MAX_KEY)
+		return 0;
+	*after = strchr(end, ':') + 1;
+	return add_scalar(f, p, p, end - p, YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* Does a key (a mapping) start at @p?  Decided as key_at() would. */
+static bool has_key(const struct yfast *f, const char *p)
+{
+	const char *e = line_end(f), *q;
+	bool colon;
+
+	if (*p == '"' || *p == '\'') {
+		for (q = p + 1; q < e && *q != *p; q++)
+			;
+		if (q == e)
+			return false;
+		for (q++; q < e && *q == ' '; q++)
+			;
+		return q < e && *q == ':';
+	}
+	plain_end(p, e, &colon);
+	return colon;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Block collections */
+
+static int block_node(struct yfast *f, int ind, int depth);
+static int block_seq(struct yfast *f, int col, int depth);
+
+/* A line more indented than a scalar's collection continues it: declined. */
+static int after_scalar(struct yfast *f, int v, int col)
+{
+	if (!v)
+		return 0;
+	next_line(f);
+	if (f->kind == L_BAD || (f->kind == L_LINE && f->ind > col))
+		return 0;
+	return v;
+}
+
+/* The value after the ':' at @p of a key at column @col. */
+static int map_value(struct yfast *f, const char *p, int col, int depth)
+{
+	const char *e = line_end(f);
+	yaml_mark_t colon_end = { 0, (size_t)f->line,
+				  (size_t)(p - (f->buf + f->pos)) };
+	int i;
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p < e && *p != '#')
+		return after_scalar(f, inline_value(f, p), col);
+	if (next_line(f) == L_BAD)
+		return 0;
+	if (f->kind == L_LINE && f->ind > col)
+		return block_node(f, f->ind, depth + 1);
+	if (f->kind == L_LINE && f->ind == col &&
+	    is_entry(f->buf + f->pos + col, line_end(f)))
+		return block_seq(f, col, depth + 1);
+	/* empty: a null at the end of the ':', as libyaml marks it */
+	i = add_scalar(f, "", "", 0, YAML_PLAIN_SCALAR_STYLE);
+	f->nodes[i - 1].start_mark = colon_end;
+	f->nodes[i - 1].end_mark = colon_end;
+	return i;
+}
+
+/* A block mapping whose first key is at column @col of the current line. */
+static int block_map(struct yfast *f, int col, int depth)
+{
+	int node = add_node(f, YAML_MAPPING_NODE, f->buf + f->pos + col);
+	size_t base = f->n_stack;
+	const char *after;
+	int k, v;
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	f->nodes[node - 1].data.mapping.style = YAML_BLOCK_MAPPING_STYLE;
+	for (;;) {
+		k = key_at(f, f->buf + f->pos + col, &after);
+		if (!k)
+			return 0;
+		push(f, k);
+		v = map_value(f, after, col, depth);
+		if (!v)
+			return 0;
+		push(f, v);
+		if (f->kind != L_LINE || f->ind < col)
+			break;
+		if (f->ind > col || is_entry(f->buf + f->pos + col, line_end(f)))
+			return 0;
+	}
+	close_map(f, node, base);
+	return node;
+}
+
+/* One item of a block sequence whose '-' is at column @col. */
+static int seq_item(struct yfast *f, int col, int depth)
+{
+	const char *e = line_end(f), *p = f->buf + f->pos + col + 1;
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p == e || *p == '#') {
+		if (next_line(f) != L_LINE || f->ind <= col)
+			return 0;	/* an empty item */
+		return block_node(f, f->ind, depth + 1);
+	}
+	if (is_entry(p, e))
+		return 0;		/* "- - x" */
+	if (has_key(f, p))
+		return block_map(f, (int)(p - (f->buf + f->pos)), depth + 1);
+	return after_scalar(f, inline_value(f, p), col);
+}
+
+static int block_seq(struct yfast *f, int col, int depth)
+{
+	int node = add_node(f, YAML_SEQUENCE_NODE, f->buf + f->pos + col);
+	size_t base = f->n_stack;
+	int v;
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	f->nodes[node - 1].data.sequence.style = YAML_BLOCK_SEQUENCE_STYLE;
+	for (;;) {
+		v = seq_item(f, col, depth);
+		if (!v)
+			return 0;
+		push(f, v);
+		if (f->kind != L_LINE || f->ind < col)
+			break;
+		if (f->ind > col)
+			return 0;
+		/* a key at the column ends an indentless sequence */
+		if (!is_entry(f->buf + f->pos + col, line_end(f)))
+			break;
+	}
+	close_seq(f, node, base);
+	return node;
+}
+
+static int block_node(struct yfast *f, int ind, int depth)
+{
+	const char *p = f->buf + f->pos + ind;
+
+	if (is_entry(p, line_end(f)))
+		return block_seq(f, ind, depth);
+	if (!has_key(f, p))
+		return 0;		/* a scalar document, or a key's value below it */
+	return block_map(f, ind, depth);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Documents */
+
+void yfast_init(struct yfast *f, const char *buf, size_t len)
+{
+	memset(f, 0, sizeof(*f));
+	f->buf = buf;
+	f->len = len;
+	f->first = true;
+}
+
+void yfast_free(struct yfast *f)
+{
+	free(f->nodes);
+	free(f->spans);
+	free(f->stack);
+	free(f->items);
+	free(f->pairs);
+	free(f->text);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Now that the arrays are final: pointers, and the tags libyaml sets. */
+static void fix_up(struct yfast *f, yaml_document_t *doc)
+{
+	for (size_t i = 0; i < f->n_nodes; i++) {
+		yaml_node_t *n = &f->nodes[i];
+		struct yfast_span *sp = &f->spans[i];
+
+		switch (n->type) {
+		case YAML_SCALAR_NODE:
+			n->tag = (yaml_char_t *)YAML_STR_TAG;
+			n->data.scalar.value = (yaml_char_t *)f->text + sp->off;
+			n->data.scalar.length = sp->n;
+			break;
+		case YAML_SEQUENCE_NODE:
+			n->tag = (yaml_char_t *)YAML_SEQ_TAG;
+			n->data.sequence.items.start = f->items + sp->off;
+			n->data.sequence.items.top = f->items + sp->off + sp->n;
+			n->data.sequence.items.end = n->data.sequence.items.top;
+			break;
+		default:
+			n->tag = (yaml_char_t *)YAML_MAP_TAG;
+			n->data.mapping.pairs.start = f->pairs + sp->off;
+			n->data.mapping.pairs.top = f->pairs + sp->off + sp->n;
+			n->data.mapping.pairs.end = n->data.mapping.pairs.top;
+			break;
+		}
+	}
+	memset(doc, 0, sizeof(*doc));
+	doc->nodes.start = f->nodes;
+	doc->nodes.top = f->nodes + f->n_nodes;
+	doc->nodes.end = doc->nodes.top;
+}
+
+/* The first line of the document's content, past its "---"; or no. */
+static bool doc_start(struct yfast *f)
+{
+	if (peek(f) == L_DOC)
+		next_line(f);
+	else if (!f->first || f->kind != L_LINE)
+		return false;
+	return f->kind == L_LINE;	/* an empty document: libyaml's */
+}
+
+int yfast_next(struct yfast *f, yaml_document_t *doc)
+{
+	int root;
+
+	f->doc_pos = f->pos;
+	f->doc_line = f->line;
+	f->n_nodes = f->n_stack = f->n_items = f->n_pairs = f->n_text = 0;
+	if (peek(f) == L_END)
+		return 0;
+	if (!doc_start(f))
+		return -1;
+	f->first = false;
+	root = block_node(f, f->ind, 0);
+	if (!root || (f->kind != L_DOC && f->kind != L_END))
+		return -1;
+	fix_up(f, doc);
+	return 1;
+}
