@@ -95,6 +95,24 @@ static void yfast_next_snippets(void **state)
 		      snippets[i].want, snippets[i].docs);
 }
 
+/* libyaml refuses a key of over 1024 characters to its ':'. */
+static void yfast_next_long_keys(void **state)
+{
+	static char buf[1200];
+
+	(void)state;
+	memset(buf, 'k', 990);
+	strcpy(buf + 990, ": v\n");
+	check(buf, strlen(buf), FAST, 1);
+	memset(buf, 'k', 1010);
+	strcpy(buf + 1010, ": v\n");
+	check(buf, strlen(buf), DECLINE, 0);
+	memset(buf, ' ', 1100);	/* short key, blanks to the ':' */
+	buf[0] = 'k';
+	strcpy(buf + 1100, ": v\n");
+	check(buf, strlen(buf), DECLINE, 0);
+}
+
 /* What kubectl get -o yaml prints, as bench/gen.py writes it. */
 static const char kubectl_doc[] =
 	"apiVersion: v1\n"
@@ -245,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(yfast_next_snippets),
+		cmocka_unit_test(yfast_next_long_keys),
 		cmocka_unit_test(yfast_next_kubectl),
 		cmocka_unit_test(yfast_next_files),
 		cmocka_unit_test(yfast_next_mutations),

@@ -16,7 +16,7 @@
 #include "yaml_fast.h"
 
 #define MAX_DEPTH	64
-#define MAX_KEY		1000	/* libyaml's simple keys end at 1024 */
+#define MAX_KEY		1000	/* key to ':'; libyaml refuses over 1024 */
 
 enum { L_LINE, L_DOC, L_END, L_BAD };
 
@@ -335,11 +335,12 @@ static int key_at(struct yfast *f, const char *p, const char **after)
 
 	if (*p == '"' || *p == '\'') {
 		i = quoted(f, p, &end);
-		if (!i || end - p > MAX_KEY)
+		if (!i)
 			return 0;
 		while (end < e && *end == ' ')
 			end++;
-		if (end == e || *end != ':' || !blank_or_end(end + 1, e))
+		if (end == e || *end != ':' || !blank_or_end(end + 1, e) ||
+		    end - p > MAX_KEY)
 			return 0;
 		*after = end + 1;
 		return i;
@@ -347,9 +348,10 @@ static int key_at(struct yfast *f, const char *p, const char **after)
 	if (!plain_start(p, e))
 		return 0;
 	end = plain_end(p, e, &colon);
-	if (!colon || end - p > MAX_KEY)
+	*after = colon ? memchr(end, ':', e - end) : NULL;
+	if (!colon || *after - p > MAX_KEY)
 		return 0;
-	*after = strchr(end, ':') + 1;
+	(*after)++;
 	return add_scalar(f, p, p, end - p, YAML_PLAIN_SCALAR_STYLE);
 }
 
