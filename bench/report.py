@@ -84,6 +84,7 @@ def main():
     raw = raws[-1]
     boot_of = {}
     cp, dp, mem, tput, rawnl, skips, fails = {}, {}, {}, {}, {}, [], []
+    reads = {}
     direct = {}
     for r in recs:
         if r[0] in ("dp", "flow") and r[2] == "direct":
@@ -141,6 +142,12 @@ def main():
             d["lostpct"] = str(100.0 * int(d.get("lost", "0")) / max(int(d.get("n", "1")), 1))
             flow_boot[(m, int(n))] = boot
             flow.setdefault((m, int(n)), []).append(d)
+        elif t == "read":
+            _, m, n, how, run, ms = r
+            if ms == "FAIL":
+                fails.append("ksvcctl read N=%s %s run %s" % (n, how, run))
+            else:
+                reads.setdefault((int(n), how), []).append(float(ms))
         elif t == "mem":
             _, m, n, e, m0, m1 = r
             if m1 and m0 and abs(int(m1) - int(m0)) >= 200:   # < 200 kB: the program failed
@@ -227,6 +234,21 @@ def main():
              "deletes with KSVC_CMD_FLUSH; updates are always `ksvcctl apply -f` of one "
              "Service+EndpointSlice. Up to it, the row is `ksvcctl apply -f` / `ksvcctl delete -f` "
              "of the whole file: YAML parsing included.\n" % kmax)
+    if reads:
+        o.append("ksvcctl's reader alone: `ksvcctl apply --dry-run=client -f` of the same N × 10 "
+                 "file (read, validate, resolve; no kernel), with yaml_fast (the default) and with "
+                 "libyaml composing every document (`KSVCCTL_YAML=libyaml`), ms:\n")
+        o.append("| reader | " + " | ".join("N=%d" % n for n in cp_n) + " |")
+        o.append("|" + "---|" * (1 + len(cp_n)))
+        for how, label in (("fast", "yaml_fast"), ("libyaml", "libyaml only")):
+            o.append("| %s | %s |" % (label, " | ".join(fmt(stat(reads.get((n, how))))
+                                                        for n in cp_n)))
+        row = []
+        for n in cp_n:
+            a, b = reads.get((n, "fast")), reads.get((n, "libyaml"))
+            row.append("%.1f×" % (statistics.median(b) / statistics.median(a)) if a and b else "–")
+        o.append("| libyaml only / yaml_fast | %s |" % " | ".join(row))
+        o.append("")
     # extra sizes
     extra = sorted({(m, n) for (m, n, op) in cp if op.endswith("@e1")})
     if extra:

@@ -381,6 +381,22 @@ ksvc_raw() {
 	done
 }
 
+# ksvcctl's reader alone (--dry-run=client: no kernel), with yaml_fast and
+# with libyaml for every document
+ksvc_read() {
+	local n r how
+	for n in $CP_N; do
+		for r in $(seq "$RUNS"); do
+			for how in fast libyaml; do
+				tm env KSVCCTL_YAML=$how "$K" apply --dry-run=client \
+					-f "$G/n${n}e10/ksvc.yaml"
+				log "ksvcctl read N=$n $how run $r: $LAST_MS ms"
+				rec read ksvc "$n" "$how" "$r" "$LAST_MS"
+			done
+		done
+	done
+}
+
 # established flows: iperf3 through one service
 iperf_tput() {
 	local dst
@@ -440,6 +456,8 @@ for m in $MODES; do
 	if [ "$m" = ksvc ] && [ -z "${BENCH_NO_RAW:-}" ]; then
 		log "=== ksvc raw netlink"
 		ksvc_raw
+		log "=== ksvcctl's reader"
+		ksvc_read
 	fi
 	"clean_$m"
 done

@@ -14,8 +14,10 @@
 
 #include "model_util.h"
 #include "yaml_fast.h"
+#include "yaml_read.h"
 
-#define MAX_DEPTH	64
+/* collections in collections; scalars one more, as check_budget() allows */
+#define MAX_DEPTH	(YAML_MAX_DEPTH - 1)
 #define MAX_KEY		1000	/* key to ':'; libyaml refuses over 1024 */
 
 enum { L_LINE, L_DOC, L_END, L_BAD };
@@ -53,8 +55,8 @@ static int add_node(struct yfast *f, yaml_node_type_t type, const char *at)
 		f->spans = grow(f->spans, &cap, cap + 1, sizeof(*f->spans));
 	}
 	n = &f->nodes[f->n_nodes];
-	memset(n, 0, sizeof(*n));
-	n->type = type;
+	/* not memset(): rep stos costs more than the node's few stores */
+	*n = (yaml_node_t){ .type = type };
 	n->start_mark.line = f->line;
 	n->start_mark.column = at - (f->buf + f->pos);
 	n->end_mark = n->start_mark;
@@ -124,13 +126,38 @@ static const char *line_end(const struct yfast *f)
 	return f->buf + f->lend;
 }
 
-/* Bytes libyaml may treat otherwise: controls, tabs, CR, non-ASCII. */
-static bool clean(const char *p, const char *e)
+/* Any byte of @x below 0x20, 0x7f, or 0x80 and up? (bit-twiddling hacks) */
+static bool word_odd(uint64_t x)
 {
-	for (; p < e; p++)
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t del = x ^ (ones * 0x7f);
+
+	return (x & high) || ((x - ones * 0x20) & ~x & high) ||
+	       ((del - ones) & ~del & high);
+}
+
+/*
+ * Find the end of the line at f->pos: f->lend.  False if it holds a byte
+ * libyaml may treat otherwise: a control (tab, CR), DEL, non-ASCII.  Eight
+ * bytes at a time: this looks at every byte of the input.
+ */
+static bool scan_line(struct yfast *f)
+{
+	const char *p = f->buf + f->pos, *e = f->buf + f->len;
+	uint64_t w;
+
+	while (e - p >= 8) {
+		memcpy(&w, p, 8);
+		if (word_odd(w))
+			break;
+		p += 8;
+	}
+	for (; p < e && *p != '\n'; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			return false;
-	return true;
+			break;
+	f->lend = p - f->buf;
+	return p == e || *p == '\n';
 }
 
 /* After a value: nothing, or a comment after a space. */
@@ -155,8 +182,6 @@ static int classify(struct yfast *f)
 {
 	const char *b = f->buf + f->pos, *e = line_end(f), *p = b;
 
-	if (!clean(b, e))
-		return L_BAD;
 	if (marker(b, e, '-'))
 		return rest_empty(b + 3, e) ? L_DOC : L_BAD;
 	if (marker(b, e, '.') || *b == '%')
@@ -169,22 +194,13 @@ static int classify(struct yfast *f)
 	return L_LINE;
 }
 
-/* Set f->lend for the line starting at f->pos. */
-static void find_end(struct yfast *f)
-{
-	const char *nl = memchr(f->buf + f->pos, '\n', f->len - f->pos);
-
-	f->lend = nl ? (size_t)(nl - f->buf) : f->len;
-}
-
 /* From f->pos, skip blank and comment lines: f->kind is what comes. */
 static int peek(struct yfast *f)
 {
 	for (;;) {
 		if (f->pos >= f->len)
 			return f->kind = L_END;
-		find_end(f);
-		f->kind = classify(f);
+		f->kind = scan_line(f) ? classify(f) : L_BAD;
 		if (f->kind >= 0)
 			return f->kind;
 		f->pos = f->lend + 1;

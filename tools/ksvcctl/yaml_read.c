@@ -59,9 +59,12 @@ struct rd {
 
 enum skind { S_NULL, S_BOOL, S_INT, S_FLOAT, S_STR };
 
+/* yaml_document_get_node(), without a call into the library per node */
 static yaml_node_t *node(const struct rd *r, int idx)
 {
-	return yaml_document_get_node(r->doc, idx);
+	yaml_node_t *n = r->doc->nodes.start + idx - 1;
+
+	return idx > 0 && n < r->doc->nodes.top ? n : NULL;
 }
 
 static struct loc nloc(const struct rd *r, const yaml_node_t *n)
@@ -2061,10 +2064,15 @@ static bool too_deep(const char *buf, size_t len, struct loc *at)
 	return false;
 }
 
-static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root)
+/*
+ * @tree: yaml_fast's document, which has no aliases and nests less than
+ * YAML_MAX_DEPTH, so check_budget() would pass it.
+ */
+static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root,
+		     bool tree)
 {
 	r->doc = doc;
-	if (!is_null(root) && check_budget(r, root))
+	if (!is_null(root) && (tree || check_budget(r, root)))
 		read_object(r, root);
 }
 
@@ -2082,7 +2090,13 @@ static void read_libyaml(struct rd *r, const char *buf, size_t len,
 {
 	yaml_document_t doc;
 	yaml_parser_t p;
+	struct loc at = { r->file, 0, 0 };
 
+	if (too_deep(buf + off, len - off, &at)) {
+		at.line += line0;
+		diag_error(r->d, &at, "nests deeper than %d levels", YAML_MAX_DEPTH);
+		return;
+	}
 	if (!yaml_parser_initialize(&p))
 		m_oom();
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf + off,
@@ -2101,15 +2115,16 @@ static void read_libyaml(struct rd *r, const char *buf, size_t len,
 			break;
 		}
 		shift_marks(&doc, line0);
-		read_doc(r, &doc, root);
+		read_doc(r, &doc, root, false);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&p);
 }
 
 /*
- * yaml_fast composes what it can; libyaml takes over from the first
- * document it declines.  KSVCCTL_YAML=libyaml in the environment: libyaml
+ * yaml_fast composes what it can (it declines all flow collections, so
+ * too_deep() has only libyaml's part to look at); libyaml takes over from
+ * the first document it declines.  KSVCCTL_YAML=libyaml in the environment: libyaml
  * reads everything (to compare the two).
  */
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
@@ -2120,20 +2135,14 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 	int e0 = d->errors, k = -1;
 	yaml_document_t doc;
 	struct yfast f;
-	struct loc at;
 
 	r.file = m_keep_file(m, name);
-	at.file = r.file;
-	if (too_deep(buf, len, &at)) {
-		diag_error(d, &at, "nests deeper than %d levels", YAML_MAX_DEPTH);
-		return -1;
-	}
 	yfast_init(&f, buf, len);
 	while (!(env && !strcmp(env, "libyaml")) && !diag_full(d)) {
 		k = yfast_next(&f, &doc);
 		if (k <= 0)
 			break;
-		read_doc(&r, &doc, yaml_document_get_root_node(&doc));
+		read_doc(&r, &doc, yaml_document_get_root_node(&doc), true);
 	}
 	if (k < 0 && !diag_full(d))
 		read_libyaml(&r, buf, len, yfast_pos(&f), yfast_line(&f));
