@@ -98,6 +98,16 @@ struct yerr {
 	size_t offset;		/* of reader errors */
 };
 
+/* [as, at) and [bs, bt) hold the same bytes */
+static inline int same_bytes(const void *as, const void *at, const void *bs,
+			     const void *bt)
+{
+	size_t n = (const char *)at - (const char *)as;
+
+	return n == (size_t)((const char *)bt - (const char *)bs) &&
+	       !memcmp(as, bs, n);
+}
+
 /*
  * Two libyaml documents of the same text: the same node arrays, node by
  * node (linear, whatever their aliases).
@@ -113,18 +123,12 @@ static inline int ydoc_same(struct ysame *s, int doc, yaml_document_t *da,
 		if (!yone_same(s, doc, a, b, line0))
 			return 0;
 		if (a->type == YAML_SEQUENCE_NODE &&
-		    (a->data.sequence.items.top - a->data.sequence.items.start !=
-		     b->data.sequence.items.top - b->data.sequence.items.start ||
-		     memcmp(a->data.sequence.items.start, b->data.sequence.items.start,
-			    (a->data.sequence.items.top - a->data.sequence.items.start) *
-			    sizeof(yaml_node_item_t))))
+		    !same_bytes(a->data.sequence.items.start, a->data.sequence.items.top,
+				b->data.sequence.items.start, b->data.sequence.items.top))
 			return ysame_fail(s, "sequence items", doc, a);
 		if (a->type == YAML_MAPPING_NODE &&
-		    (a->data.mapping.pairs.top - a->data.mapping.pairs.start !=
-		     b->data.mapping.pairs.top - b->data.mapping.pairs.start ||
-		     memcmp(a->data.mapping.pairs.start, b->data.mapping.pairs.start,
-			    (a->data.mapping.pairs.top - a->data.mapping.pairs.start) *
-			    sizeof(yaml_node_pair_t))))
+		    !same_bytes(a->data.mapping.pairs.start, a->data.mapping.pairs.top,
+				b->data.mapping.pairs.start, b->data.mapping.pairs.top))
 			return ysame_fail(s, "mapping pairs", doc, a);
 	}
 	return 1;

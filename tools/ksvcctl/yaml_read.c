@@ -3,6 +3,10 @@
  * yaml_read.c: Kubernetes YAML (and JSON, which libyaml reads as flow
  * YAML) into the model.
  *
+ * yaml_fast.c composes the block YAML kubectl prints; from the first
+ * document it declines on, libyaml does (yaml_read_buf_mode()).  Both give
+ * libyaml's yaml_document_t, so what follows is the same for either.
+ *
  * libyaml's document API composes each document into a node graph in
  * which every node keeps its start mark; an alias becomes a second
  * reference to the anchored node, so composing stays linear in the input.
@@ -2124,8 +2128,8 @@ static void read_libyaml(struct rd *r, const char *buf, size_t len,
 /*
  * yaml_fast composes what it can (it declines all flow collections, so
  * too_deep() has only libyaml's part to look at); libyaml takes over from
- * the first document it declines.  KSVCCTL_YAML=libyaml in the environment: libyaml
- * reads everything (to compare the two).
+ * the first document it declines.  With KSVCCTL_YAML=libyaml in the
+ * environment libyaml reads everything (to compare the two).
  */
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u)
