@@ -169,7 +169,7 @@ static void yfast_next_kubectl(void **state)
 	check(kubectl_doc, strlen(kubectl_doc), FAST, 2);
 }
 
-/* Every YAML file of the tests and examples: same, composed or not. */
+/* Every YAML file of the tests, examples and fuzz seeds: same, composed or not. */
 static void check_dir(const char *dir, int *files, int *fast)
 {
 	struct dirent *e;
@@ -205,7 +205,8 @@ static void yfast_next_files(void **state)
 	(void)state;
 	check_dir(DATA_DIR, &files, &fast);
 	check_dir(DATA_DIR "/../../../examples", &files, &fast);
-	assert_true(files >= 10);
+	check_dir(DATA_DIR "/../../fuzz/corpus", &files, &fast);
+	assert_true(files >= 30);
 	assert_true(fast >= files / 2);
 }
 
