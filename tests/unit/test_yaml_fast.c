@@ -169,7 +169,7 @@ static void yfast_next_kubectl(void **state)
 	check(kubectl_doc, strlen(kubectl_doc), FAST, 2);
 }
 
-/* Every YAML file of the tests, examples and fuzz seeds: same, composed or not. */
+/* Every YAML file of the tests, examples and fuzz seeds: same as libyaml. */
 static void check_dir(const char *dir, int *files, int *fast)
 {
 	struct dirent *e;
