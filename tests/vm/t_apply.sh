@@ -4,8 +4,9 @@
 # (created, then unchanged; a clash in the 3rd of 4 services applies
 # nothing and names file:line), --dry-run=client without the module,
 # --dry-run=server changes nothing, --prune, ClusterIP and nodePort
-# allocation, get -o yaml|json|name read back by apply, and a batch of
-# thousands of services whose reply passes the default receive buffer.
+# allocation, get -o yaml|json|name read back by apply, a batch of
+# thousands of services whose reply passes the default receive buffer, and
+# the kernel given the same services whether yaml_fast or libyaml read them.
 # Runs inside the VM (tests/vm/run.sh t_apply) with the repo root as cwd.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -170,6 +171,23 @@ check "... again: unchanged" count_out unchanged 2000 "$K" apply -f "$T/bulk.yam
 check "prune them all in one batch" count_out pruned 2001 \
 	"$K" apply --prune -n default -f "$EX/back-end.yaml"
 check "one left" same_names back-end
+
+# --- yaml_fast and libyaml read the same -----------------------------------------
+
+# kubectl-style Services and EndpointSlices (bench/gen.py's): what yaml_fast
+# composes gives the kernel exactly what libyaml's composition gives it
+python3 bench/gen.py "$T/gen" 300 10 >/dev/null
+# its ClusterIPs, 10.96.0.1 on, would clash with back-end's
+sed -i 's/clusterIP: 10\.96\./clusterIP: 10.97./' "$T"/gen/ksvc*.yaml
+check "300 services x 10 endpoints, read by yaml_fast: created" \
+	count_out created 300 "$K" apply -f "$T/gen/ksvc.yaml"
+check "... read by libyaml alone: unchanged" count_out unchanged 300 \
+	env KSVCCTL_YAML=libyaml "$K" apply -f "$T/gen/ksvc.yaml"
+check "... one endpoint changed, read by libyaml: configured" \
+	count_out configured 1 env KSVCCTL_YAML=libyaml "$K" apply -f "$T/gen/ksvc-upd-a.yaml"
+check "... the same change read by yaml_fast: unchanged" \
+	count_out unchanged 1 "$K" apply -f "$T/gen/ksvc-upd-a.yaml"
+check "... deleted" count_out deleted 300 "$K" delete -f "$T/gen/ksvc.yaml"
 
 check "no oops in dmesg" sh -c "! dmesg | grep -E '$OOPS'"
 rm -rf "$T"
