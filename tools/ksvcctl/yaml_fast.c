@@ -274,8 +274,9 @@ static const char *plain_end(const char *p, const char *e, bool *colon)
 static int quoted(struct yfast *f, const char *p, const char **end)
 {
 	const char *e = line_end(f), *q = p + 1;
-	char *tmp;
-	size_t n = 0;
+	struct yfast_span *sp;
+	size_t r, w = 0;
+	char *t;
 	int i;
 
 	if (*p == '"') {
@@ -287,23 +288,21 @@ static int quoted(struct yfast *f, const char *p, const char **end)
 		return add_scalar(f, p, p + 1, q - p - 1,
 				  YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 	}
-	tmp = malloc(e - p);
-	if (!tmp)
-		m_oom();
-	for (;; q++) {
-		if (q == e) {
-			free(tmp);
-			return 0;
-		}
-		if (*q == '\'' && (q + 1 == e || q[1] != '\''))
-			break;
-		if (*q == '\'')
-			q++;
-		tmp[n++] = *q;
-	}
+	for (; q < e && !(*q == '\'' && (q + 1 == e || q[1] != '\'')); q++)
+		q += *q == '\'';	/* '' is one quote */
+	if (q >= e)
+		return 0;
 	*end = q + 1;
-	i = add_scalar(f, p, tmp, n, YAML_SINGLE_QUOTED_SCALAR_STYLE);
-	free(tmp);
+	i = add_scalar(f, p, p + 1, q - p - 1, YAML_SINGLE_QUOTED_SCALAR_STYLE);
+	/* collapse each '' of the copy into one ' */
+	sp = &f->spans[i - 1];
+	t = f->text + sp->off;
+	for (r = 0; r < sp->n; r++, w++) {
+		t[w] = t[r];
+		r += t[r] == '\'';
+	}
+	t[w] = '\0';
+	sp->n = w;
 	return i;
 }
 
