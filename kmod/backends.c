@@ -19,7 +19,7 @@ struct ksvc_beset *ksvc_beset_alloc(u32 n)
 	bes->n = n;
 	for (i = 0; i < n; i++) {
 		bes->be[i].weight = 1;
-		bes->be[i].stats = ksvc_stats_alloc();
+		bes->be[i].stats = ksvc_stats_alloc(&bes->be[i].stats_id);
 		if (!bes->be[i].stats) {
 			ksvc_beset_free(bes);
 			return NULL;
@@ -37,7 +37,7 @@ void ksvc_beset_free(struct ksvc_beset *bes)
 		return;
 	for (i = 0; i < bes->n; i++) {
 		if (!bes->be[i].moved)
-			ksvc_stats_free(bes->be[i].stats);
+			ksvc_stats_free(bes->be[i].stats, bes->be[i].stats_id);
 		ksvc_node_put(bes->be[i].node);
 	}
 	ksvc_beset_unprepare(bes);
@@ -52,9 +52,11 @@ struct ksvc_beset *ksvc_beset_clone(const struct ksvc_beset *old)
 
 	for (i = 0; bes && i < bes->n; i++) {
 		struct ksvc_stats __percpu *stats = bes->be[i].stats;
+		u32 id = bes->be[i].stats_id;
 
 		bes->be[i] = old->be[i];
 		bes->be[i].stats = stats;
+		bes->be[i].stats_id = id;
 		bes->be[i].moved = false;
 		ksvc_node_hold(bes->be[i].node);
 	}
@@ -76,7 +78,7 @@ void ksvc_beset_keep_families(struct ksvc_beset *bes, unsigned int fams)
 			bes->be[k++] = *be;
 			continue;
 		}
-		ksvc_stats_free(be->stats);
+		ksvc_stats_free(be->stats, be->stats_id);
 		ksvc_node_put(be->node);
 	}
 	if (bes)
@@ -170,8 +172,9 @@ void ksvc_beset_carry(struct ksvc_beset *old, struct ksvc_beset *bes,
 			continue;
 		}
 		if (!undo && !o->moved) {
-			ksvc_stats_free(b->stats);
+			ksvc_stats_free(b->stats, b->stats_id);
 			b->stats = o->stats;
+			b->stats_id = o->stats_id;
 			o->moved = true;
 		} else if (undo && o->moved && b->stats == o->stats) {
 			b->stats = NULL;

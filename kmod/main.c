@@ -6,6 +6,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "node.h"
+#include "stats.h"
 
 static int __init ksvc_init(void)
 {
@@ -35,6 +36,7 @@ static void __exit ksvc_exit(void)
 	ksvc_hooks_exit();
 	/* Services, backend sets and configs are freed by RCU callbacks. */
 	rcu_barrier();
+	WARN_ON(ksvc_stats_chunks());
 	ksvc_node_exit();
 }
 

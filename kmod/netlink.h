@@ -12,6 +12,22 @@ extern const struct nla_policy ksvc_port_policy[KSVC_PORT_A_MAX + 1];
 extern const struct nla_policy ksvc_be_policy[KSVC_BE_A_MAX + 1];
 extern const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1];
 
+/*
+ * Split a nest of a request into @tb.  genl checked the whole request
+ * against the family policy before the doit ran, at every depth: the
+ * policies nest (NLA_POLICY_NESTED) down to each backend, strictly
+ * (unknown types, trailing bytes, NLA_F_NESTED).  Parsing with a policy
+ * again would check it all again, up to five times for a service's
+ * ports, a tenth of the time to program 10000 services.  Only for
+ * attributes of a request genl validated.
+ */
+static inline void ksvc_nla_split(struct nlattr **tb, int maxtype,
+				  const struct nlattr *nla)
+{
+	__nla_parse(tb, maxtype, nla_data(nla), nla_len(nla), NULL,
+		    NL_VALIDATE_LIBERAL, NULL);
+}
+
 int ksvc_nl_init(void);
 void ksvc_nl_exit(void);
 

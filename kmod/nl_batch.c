@@ -109,13 +109,9 @@ int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1] = {};
 	const struct nlattr *attr = info->attrs[KSVC_A_SERVICE];
-	int err = 0;
 
 	if (attr)
-		err = nla_parse_nested(tb, KSVC_SVC_A_MAX, attr,
-				       ksvc_svc_policy, info->extack);
-	if (err)
-		return err;
+		ksvc_nla_split(tb, KSVC_SVC_A_MAX, attr);
 	mutex_lock(&kn->lock);
 	ksvc_flush(kn, tb[KSVC_SVC_A_NAMESPACE] ?
 		   nla_data(tb[KSVC_SVC_A_NAMESPACE]) : NULL);
@@ -129,7 +125,7 @@ static int put_result(struct sk_buff *msg, const struct nlattr *attr,
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
 	struct nlattr *nest;
 
-	nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy, NULL);
+	ksvc_nla_split(tb, KSVC_SVC_A_MAX, attr);
 	nest = nla_nest_start(msg, KSVC_A_RESULT);
 	if (!nest ||
 	    nla_put_string(msg, KSVC_RES_A_NAMESPACE,
@@ -198,9 +194,9 @@ static size_t results_size(struct genl_info *info)
 
 	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(a) != KSVC_A_SERVICE ||
-		    nla_parse_nested(tb, KSVC_SVC_A_MAX, a, ksvc_svc_policy, NULL))
+		if (nla_type(a) != KSVC_A_SERVICE)
 			continue;
+		ksvc_nla_split(tb, KSVC_SVC_A_MAX, a);
 		n += nla_total_size(0) + nla_total_size(sizeof(u8)) +
 		     nla_total_size(tb[KSVC_SVC_A_NAMESPACE] ?
 				    nla_len(tb[KSVC_SVC_A_NAMESPACE]) : 0) +

@@ -52,12 +52,8 @@ int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,
 		    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_ADDR_A_MAX + 1];
-	int err;
 
-	err = nla_parse_nested(tb, KSVC_ADDR_A_MAX, attr, ksvc_addr_policy,
-			       extack);
-	if (err)
-		return err;
+	ksvc_nla_split(tb, KSVC_ADDR_A_MAX, attr);
 	a->kind = tb[KSVC_ADDR_A_KIND] ? nla_get_u8(tb[KSVC_ADDR_A_KIND]) : 0;
 	return parse_inet(tb[KSVC_ADDR_A_IN], tb[KSVC_ADDR_A_IN6], attr,
 			  &a->family, &a->a, extack);
@@ -67,11 +63,8 @@ static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
 		    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_BE_A_MAX + 1];
-	int err;
 
-	err = nla_parse_nested(tb, KSVC_BE_A_MAX, attr, ksvc_be_policy, extack);
-	if (err)
-		return err;
+	ksvc_nla_split(tb, KSVC_BE_A_MAX, attr);
 	if (!tb[KSVC_BE_A_PORT]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "backend needs a port");
 		return -EINVAL;
@@ -259,9 +252,8 @@ static int parse_port(const struct ksvc_cfg *cfg, struct ksvc_svc *svc,
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, KSVC_PORT_A_MAX, attr, ksvc_port_policy,
-			       extack) ?:
-	      parse_port_id(tb, attr, &p->proto, &p->port, extack);
+	ksvc_nla_split(tb, KSVC_PORT_A_MAX, attr);
+	err = parse_port_id(tb, attr, &p->proto, &p->port, extack);
 	if (err)
 		return err;
 	/* The policy found a NUL in the first KSVC_NAME_MAX bytes. */
@@ -432,9 +424,8 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 	struct ksvc_name name;
 	int err;
 
-	err = nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
-			       extack) ?:
-	      parse_name(tb, attr, &name, extack) ?:
+	ksvc_nla_split(tb, KSVC_SVC_A_MAX, attr);
+	err = parse_name(tb, attr, &name, extack) ?:
 	      check_required(tb, attr, extack);
 	if (err)
 		return err;
@@ -466,9 +457,8 @@ int ksvc_parse_name(const struct nlattr *attr, struct ksvc_name *name,
 		NL_SET_ERR_MSG(extack, "missing KSVC_A_SERVICE");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, KSVC_SVC_A_MAX, attr, ksvc_svc_policy,
-				extack) ?:
-	       parse_name(tb, attr, name, extack);
+	ksvc_nla_split(tb, KSVC_SVC_A_MAX, attr);
+	return parse_name(tb, attr, name, extack);
 }
 
 /*

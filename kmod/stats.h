@@ -17,8 +17,9 @@ struct ksvc_stats_sum {
 	u64 conns, packets, bytes;
 };
 
-struct ksvc_stats __percpu *ksvc_stats_alloc(void);
-void ksvc_stats_free(struct ksvc_stats __percpu *s);
+struct ksvc_stats __percpu *ksvc_stats_alloc(u32 *id);
+void ksvc_stats_free(struct ksvc_stats __percpu *s, u32 id);
+u32 ksvc_stats_chunks(void);
 void ksvc_stats_add(struct ksvc_stats __percpu *s, u64 conns, u64 bytes);
 void ksvc_stats_read(struct ksvc_stats __percpu *s, struct ksvc_stats_sum *sum);
 void ksvc_stats_sum_add(struct ksvc_stats_sum *to,

@@ -31,6 +31,7 @@ struct ksvc_backend {
 	u8 lists;		/* bit l: in sel[l], set by prepare */
 	u16 weight;
 	u32 flags;		/* KSVC_BE_F_* */
+	u32 stats_id;		/* @stats' slot, for ksvc_stats_free() */
 	struct ksvc_node *node;	/* NULL: none given */
 	struct ksvc_stats __percpu *stats;
 };

@@ -145,3 +145,62 @@ int genl_unregister_family(const struct genl_family *family)
 {
 	BUG();
 }
+
+/*
+ * Allocating xarrays: entries in a growing array, ids from the lowest
+ * free one, as xa_alloc() gives them.  Growing may fail like any
+ * allocation.
+ */
+struct kshim_xa {
+	void **v;
+	u32 n;
+};
+
+int xa_alloc_bh(struct xarray *xa, u32 *id, void *entry,
+		struct xa_limit limit, gfp_t gfp)
+{
+	struct kshim_xa *x = xa->head;
+	u32 i;
+
+	if (!x) {
+		x = kshim_alloc(sizeof(*x), gfp | __GFP_ZERO, false);
+		if (!x)
+			return -ENOMEM;
+		xa->head = x;
+	}
+	for (i = limit.min; i < x->n && x->v[i]; i++)
+		;
+	if (i > limit.max)
+		return -EBUSY;
+	if (i == x->n) {
+		void **v = kshim_alloc((x->n * 2 + 8) * sizeof(*v), gfp, false);
+
+		if (!v)
+			return -ENOMEM;
+		memcpy(v, x->v, x->n * sizeof(*v));
+		memset(v + x->n, 0, (x->n + 8) * sizeof(*v));
+		free(x->v);
+		x->v = v;
+		x->n = x->n * 2 + 8;
+	}
+	x->v[i] = entry;
+	*id = i;
+	return 0;
+}
+
+void *xa_load(struct xarray *xa, unsigned long index)
+{
+	struct kshim_xa *x = xa->head;
+
+	return x && index < x->n ? x->v[index] : NULL;
+}
+
+void *xa_erase_bh(struct xarray *xa, unsigned long index)
+{
+	struct kshim_xa *x = xa->head;
+	void *old = xa_load(xa, index);
+
+	if (old)
+		x->v[index] = NULL;
+	return old;
+}

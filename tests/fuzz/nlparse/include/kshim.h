@@ -81,6 +81,8 @@ struct user_namespace;
 	((type *)((char *)(ptr) - offsetof(type, member)))
 #define sizeof_field(t, m)	sizeof(((t *)0)->m)
 #define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
+#define __ffs64(x)		((unsigned int)__builtin_ctzll(x))
 #define BITS_PER_LONG		64
 #define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
 #define ALIGN(x, a)		(((x) + ((typeof(x))(a) - 1)) & ~((typeof(x))(a) - 1))
@@ -250,6 +252,8 @@ static inline char *kstrdup(const char *s, gfp_t gfp)
 #define alloc_percpu_gfp(type, g) \
 	((type *)kshim_alloc(sizeof(type), (g) | __GFP_ZERO, false))
 #define alloc_percpu(type)	alloc_percpu_gfp(type, GFP_KERNEL)
+#define __alloc_percpu_gfp(size, align, g) \
+	kshim_alloc(size, (g) | __GFP_ZERO, false)
 #define free_percpu(p)		free(p)
 #define per_cpu_ptr(p, cpu)	((void)(cpu), (p))
 #define this_cpu_ptr(p)		(p)
@@ -268,6 +272,7 @@ typedef struct {
 
 #define DEFINE_MUTEX(m)		struct mutex m = { 0 }
 #define DEFINE_SPINLOCK(l)	spinlock_t l = { 0 }
+#define __SPIN_LOCK_UNLOCKED(l)	{ 0 }
 #define mutex_init(m)		((m)->held = 0)
 #define mutex_destroy(m)	((void)WARN_ON((m)->held))
 #define spin_lock_init(l)	((l)->held = 0)
@@ -341,6 +346,31 @@ struct hlist_head {
 };
 
 #define INIT_LIST_HEAD(l)	((l)->next = (l)->prev = (l))
+#define LIST_HEAD_INIT(name)	{ &(name), &(name) }
+
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	n->next = h->next;
+	n->prev = h;
+	h->next->prev = n;
+	h->next = n;
+}
+
+static inline void list_del(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = NULL;
+}
+
+static inline void list_del_init(struct list_head *n)
+{
+	list_del(n);
+	INIT_LIST_HEAD(n);
+}
+
+#define list_first_entry_or_null(h, type, member) \
+	((h)->next != (h) ? container_of((h)->next, type, member) : NULL)
 
 static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
 {
@@ -408,6 +438,20 @@ struct rhltable {
 struct xarray {
 	void *head;
 };
+
+/* Allocating xarrays: a growing array of entries (kshim.c). */
+struct xa_limit {
+	u32 min, max;
+};
+
+#define XA_FLAGS_ALLOC		1U
+#define XA_FLAGS_LOCK_BH	2U
+#define XA_LIMIT(lo, hi)	((struct xa_limit){ .min = (lo), .max = (hi) })
+#define DEFINE_XARRAY_FLAGS(name, flags)	struct xarray name = { NULL }
+int xa_alloc_bh(struct xarray *xa, u32 *id, void *entry,
+		struct xa_limit limit, gfp_t gfp);
+void *xa_load(struct xarray *xa, unsigned long index);
+void *xa_erase_bh(struct xarray *xa, unsigned long index);
 
 #define XA_PRESENT	((unsigned int)-1)
 static inline void *xa_find(struct xarray *xa, unsigned long *index,
