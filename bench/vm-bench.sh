@@ -381,13 +381,14 @@ ksvc_raw() {
 	done
 }
 
-# ksvcctl's reader alone (--dry-run=client: no kernel), with yaml_fast and
-# with libyaml for every document
+# ksvcctl's reader alone (--dry-run=client: no kernel): as it runs (yaml_fast,
+# big files in parts, a thread per CPU), in one thread, and with libyaml for
+# every document
 ksvc_read() {
 	local n r how
 	for n in $CP_N; do
 		for r in $(seq "$RUNS"); do
-			for how in fast libyaml; do
+			for how in fast serial libyaml; do
 				tm env KSVCCTL_YAML=$how "$K" apply --dry-run=client \
 					-f "$G/n${n}e10/ksvc.yaml"
 				log "ksvcctl read N=$n $how run $r: $LAST_MS ms"

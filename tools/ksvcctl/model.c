@@ -162,3 +162,43 @@ void model_free(struct model *m)
 	free(m->files);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Room for @n elements, as m_vpush() expects it: a power of two, >= 4. */
+static void *room(void *p, size_t n, size_t size)
+{
+	size_t cap = 4;
+
+	while (cap < n)
+		cap *= 2;
+	if (cap > ((size_t)-1) / size)
+		m_oom();
+	p = realloc(p, cap * size);
+	if (!p)
+		m_oom();
+	return p;
+}
+
+static void append(void **to, size_t *n_to, void **from, size_t *n_from,
+		   size_t size)
+{
+	if (!*n_from)
+		return;
+	*to = room(*to, *n_to + *n_from, size);
+	memcpy((char *)*to + *n_to * size, *from, *n_from * size);
+	*n_to += *n_from;
+	free(*from);
+	*from = NULL;
+	*n_from = 0;
+}
+
+void model_append(struct model *to, struct model *from)
+{
+	append((void **)&to->svcs, &to->n_svcs, (void **)&from->svcs,
+	       &from->n_svcs, sizeof(*to->svcs));
+	append((void **)&to->slices, &to->n_slices, (void **)&from->slices,
+	       &from->n_slices, sizeof(*to->slices));
+	append((void **)&to->pods, &to->n_pods, (void **)&from->pods,
+	       &from->n_pods, sizeof(*to->pods));
+	append((void **)&to->files, &to->n_files, (void **)&from->files,
+	       &from->n_files, sizeof(*to->files));
+}

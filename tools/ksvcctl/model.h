@@ -162,4 +162,7 @@ struct model {
 
 void model_free(struct model *m);
 
+/* Move @from's objects (and file names) to the end of @to's; @from ends empty. */
+void model_append(struct model *to, struct model *from);
+
 #endif

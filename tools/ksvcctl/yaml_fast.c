@@ -7,6 +7,7 @@
  * into them are set when the document is complete (the arrays move while
  * they grow).
  */
+#define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -525,7 +526,50 @@ void yfast_init(struct yfast *f, const char *buf, size_t len)
 	memset(f, 0, sizeof(*f));
 	f->buf = buf;
 	f->len = len;
+	f->stop = len;
 	f->first = true;
+}
+
+void yfast_seek(struct yfast *f, size_t pos, int line)
+{
+	f->pos = pos;
+	f->line = line;
+	f->first = false;
+}
+
+size_t yfast_split(const char *buf, size_t len, size_t from)
+{
+	const char *e = buf + len, *p = buf + (from ? from - 1 : 0);
+
+	while (p < e && (p = memmem(p, e - p, "\n---", 4))) {
+		const char *b = p + 1, *le = memchr(b, '\n', e - b);
+
+		if (!le)
+			le = e;
+		if (marker(b, le, '-') && rest_empty(b + 3, le))
+			return b - buf;
+		p = b;
+	}
+	return len;
+}
+
+int yfast_count_lines(const char *buf, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+	size_t i = 0, n = 0;
+
+	/* A byte of w is zero where buf has '\n'; count those 8 at a time. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, z;
+
+		memcpy(&w, buf + i, 8);
+		w ^= nl;
+		z = ((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w;
+		n += __builtin_popcountll(~z & 0x8080808080808080ULL);
+	}
+	for (; i < len; i++)
+		n += buf[i] == '\n';
+	return (int)n;
 }
 
 void yfast_free(struct yfast *f)
@@ -589,7 +633,7 @@ int yfast_next(struct yfast *f, yaml_document_t *doc)
 	f->doc_pos = f->pos;
 	f->doc_line = f->line;
 	f->n_nodes = f->n_stack = f->n_items = f->n_pairs = f->n_text = 0;
-	if (peek(f) == L_END)
+	if (peek(f) == L_END || f->pos >= f->stop)
 		return 0;
 	if (!doc_start(f))
 		return -1;

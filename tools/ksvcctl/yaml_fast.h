@@ -25,6 +25,7 @@ struct yfast_span;
 struct yfast {
 	const char *buf;
 	size_t len;
+	size_t stop;		/* a document starting here or later ends it */
 	size_t pos;		/* start of the current line */
 	size_t lend;		/* its end: the '\n' or len */
 	int line;		/* its number, 0-based */
@@ -50,9 +51,25 @@ void yfast_init(struct yfast *f, const char *buf, size_t len);
 void yfast_free(struct yfast *f);
 
 /*
+ * Continue at @pos, the start of line @line (0-based), as if the
+ * documents before it had been read; f->stop is left as it is.
+ */
+void yfast_seek(struct yfast *f, size_t pos, int line);
+
+/*
+ * The first line at or after @from that is a "---" document start, as
+ * yaml_fast and libyaml see one: where a stream can be read in parts.
+ * @len when there is none.
+ */
+size_t yfast_split(const char *buf, size_t len, size_t from);
+
+/* Lines (newlines) in @buf[0..@len). */
+int yfast_count_lines(const char *buf, size_t len);
+
+/*
  * The next document into *@doc, valid until the next call (never pass it
  * to yaml_document_delete()).  Returns 1 for a document, 0 at the end of
- * the stream, -1 when declined: parse from yfast_pos() (a line start)
+ * the stream or at f->stop, -1 when declined: parse from yfast_pos() (a line start)
  * with libyaml then, adding yfast_line() to its line numbers.
  */
 int yfast_next(struct yfast *f, yaml_document_t *doc);

@@ -32,10 +32,12 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include <linux/ksvc.h>
@@ -2126,30 +2128,161 @@ static void read_libyaml(struct rd *r, const char *buf, size_t len,
 }
 
 /*
+ * yaml_fast from @f's position to f->stop, and libyaml from the first
+ * document it declines to the end of the stream.  Returns 0 when
+ * yaml_fast reached f->stop, -1 when it declined, 1 on the error cap.
+ */
+static int read_from(struct rd *r, struct yfast *f, const char *buf,
+		     size_t len)
+{
+	yaml_document_t doc;
+	int k;
+
+	while (!diag_full(r->d)) {
+		k = yfast_next(f, &doc);
+		if (k <= 0) {
+			if (k < 0 && !diag_full(r->d))
+				read_libyaml(r, buf, len, yfast_pos(f),
+					     yfast_line(f));
+			return k;
+		}
+		read_doc(r, &doc, yaml_document_get_root_node(&doc), true);
+	}
+	return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Big streams: in parts, one thread each */
+
+size_t yaml_split_min = 1u << 20;
+int yaml_split_parts;
+unsigned int yaml_parts_used;
+
+#define MAX_PARTS	8
+
+/*
+ * A part: the documents from @pos (a "---" line, line @line) to the next
+ * part's, read into a model and a diagnostics list of its own.
+ */
+struct part {
+	struct rd r;
+	struct model m;
+	struct diag d;
+	const char *buf;
+	size_t len, pos, stop;
+	int line, k;
+	bool started;	/* written by this thread only: k is the part's */
+	pthread_t t;
+};
+
+static void *read_part(void *arg)
+{
+	struct part *p = arg;
+	struct yfast f;
+
+	yfast_init(&f, p->buf, p->len);
+	yfast_seek(&f, p->pos, p->line);
+	f.stop = p->stop;
+	p->k = read_from(&p->r, &f, p->buf, p->len);
+	yfast_free(&f);
+	return NULL;
+}
+
+/*
+ * What reading the part in sequence would have added: its objects, and
+ * nothing else.  So only a part that gave no message at all counts; any
+ * other is read again, in sequence.  One that yaml_fast declined was
+ * read by libyaml to the end of the stream, as in sequence (a last
+ * "---" with nothing after it is such a document): it ends the reading.
+ */
+static bool part_clean(const struct part *p)
+{
+	return p->started && !p->d.n_msgs && !p->d.errors;
+}
+
+/* Parts 1..n-1 of @buf, started (if they could be); returns n (1: none). */
+static int start_parts(struct part *parts, const struct rd *r,
+		       const char *buf, size_t len)
+{
+	long cpus = yaml_split_parts ?: sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = yaml_split_min ? len / yaml_split_min : 0;
+	size_t pos[MAX_PARTS + 1];
+	int n = 1, i, line = 0;
+
+	want = want < (size_t)cpus ? want : (size_t)cpus;
+	want = want < MAX_PARTS ? want : MAX_PARTS;
+	pos[0] = 0;
+	for (i = 1; i < (int)want; i++) {
+		size_t at = yfast_split(buf, len, len / want * i);
+
+		if (at >= len || at <= pos[n - 1])
+			break;
+		pos[n++] = at;
+	}
+	pos[n] = len;
+	for (i = 1; i < n; i++) {
+		struct part *p = &parts[i];
+
+		line += yfast_count_lines(buf + pos[i - 1], pos[i] - pos[i - 1]);
+		*p = (struct part){ .buf = buf, .len = len, .pos = pos[i],
+				    .stop = pos[i + 1], .line = line };
+		diag_init(&p->d, NULL);
+		p->r = (struct rd){ .file = r->file, .d = &p->d, .m = &p->m,
+				    .unknown = r->unknown };
+		p->started = !pthread_create(&p->t, NULL, read_part, p);
+	}
+	return n;
+}
+
+/*
  * yaml_fast composes what it can (it declines all flow collections, so
  * too_deep() has only libyaml's part to look at); libyaml takes over from
  * the first document it declines.  With KSVCCTL_YAML=libyaml in the
  * environment libyaml reads everything (to compare the two).
+ *
+ * A stream of several MB is cut at "---" lines into parts read by threads
+ * while this one reads the first.  Their results are used in order, as
+ * long as reading in sequence would have given the same: see
+ * part_clean(); from the first part that is not clean on, this thread
+ * reads on in sequence, so messages, their order and the error cap are
+ * as if there had been no parts.
  */
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u)
 {
 	struct rd r = { .d = d, .m = m, .unknown = u };
 	const char *env = getenv("KSVCCTL_YAML");
-	int e0 = d->errors, k = -1;
-	yaml_document_t doc;
+	struct part parts[MAX_PARTS];
+	int e0 = d->errors, n = 1, k, i;
 	struct yfast f;
 
 	r.file = m_keep_file(m, name);
-	yfast_init(&f, buf, len);
-	while (!(env && !strcmp(env, "libyaml")) && !diag_full(d)) {
-		k = yfast_next(&f, &doc);
-		if (k <= 0)
-			break;
-		read_doc(&r, &doc, yaml_document_get_root_node(&doc), true);
+	if (env && !strcmp(env, "libyaml")) {
+		read_libyaml(&r, buf, len, 0, 0);
+		return d->errors > e0 ? -1 : 0;
 	}
-	if (k < 0 && !diag_full(d))
-		read_libyaml(&r, buf, len, yfast_pos(&f), yfast_line(&f));
+	if (!(env && !strcmp(env, "serial")))
+		n = start_parts(parts, &r, buf, len);
+	yfast_init(&f, buf, len);
+	f.stop = n > 1 ? parts[1].pos : len;
+	k = read_from(&r, &f, buf, len);
+	for (i = 1; i < n; i++) {
+		struct part *p = &parts[i];
+
+		if (p->started)
+			pthread_join(p->t, NULL);
+		if (!k && part_clean(p)) {
+			model_append(m, &p->m);
+			yaml_parts_used++;
+			yfast_seek(&f, p->stop, i + 1 < n ? parts[i + 1].line : 0);
+			k = p->k;
+		} else if (!k) {
+			f.stop = p->stop;
+			k = read_from(&r, &f, buf, len);
+		}
+		model_free(&p->m);
+		diag_free(&p->d);
+	}
 	yfast_free(&f);
 	return d->errors > e0 ? -1 : 0;
 }

@@ -30,6 +30,16 @@ enum yaml_unknown {
 };
 
 /* yaml_read_buf() with unknown fields treated as @u says. */
+/*
+ * Streams of at least twice yaml_split_min bytes (0: none) are read in
+ * parts, by as many threads as there are CPUs (yaml_split_parts, if not
+ * 0), at most 8.  yaml_parts_used counts the parts whose objects were
+ * taken.  For tests.
+ */
+extern size_t yaml_split_min;
+extern int yaml_split_parts;
+extern unsigned int yaml_parts_used;
+
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u);
 
