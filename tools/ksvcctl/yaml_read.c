@@ -2171,7 +2171,7 @@ struct part {
 	const char *buf;
 	size_t len, pos, stop;
 	int line, k;
-	bool started;	/* written by this thread only: k is the part's */
+	bool started;	/* its thread runs; set by the caller, not by it */
 	pthread_t t;
 };
 
@@ -2240,7 +2240,7 @@ static int start_parts(struct part *parts, const struct rd *r,
  * the first document it declines.  With KSVCCTL_YAML=libyaml in the
  * environment libyaml reads everything (to compare the two).
  *
- * A stream of several MB is cut at "---" lines into parts read by threads
+ * A stream of 2 MB or more is cut at "---" lines into parts read by threads
  * while this one reads the first.  Their results are used in order, as
  * long as reading in sequence would have given the same: see
  * part_clean(); from the first part that is not clean on, this thread
@@ -2258,10 +2258,11 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 
 	r.file = m_keep_file(m, name);
 	if (env && !strcmp(env, "libyaml")) {
-		read_libyaml(&r, buf, len, 0, 0);
+		if (!diag_full(d))
+			read_libyaml(&r, buf, len, 0, 0);
 		return d->errors > e0 ? -1 : 0;
 	}
-	if (!(env && !strcmp(env, "serial")))
+	if (!diag_full(d) && !(env && !strcmp(env, "serial")))
 		n = start_parts(parts, &r, buf, len);
 	yfast_init(&f, buf, len);
 	f.stop = n > 1 ? parts[1].pos : len;
