@@ -7,8 +7,10 @@
  * printing path runs too but the fuzzer's output stays clean.
  *
  * First, the input must compose the same through yaml_fast as through
- * libyaml (../unit/yaml_same.h); a difference aborts, with the reason.
+ * libyaml (../unit/yaml_same.h), and read in three parts as in sequence
+ * (../unit/model_dump.h); a difference aborts, with the reason.
  */
+#define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "resolve.h"
 #include "validate.h"
 #include "yaml_read.h"
+#include "../unit/model_dump.h"
 #include "../unit/yaml_same.h"
 
 static FILE *devnull;
@@ -41,6 +44,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!yaml_same((const char *)data, size, &same)) {
 		fprintf(stderr, "yaml_fast differs from libyaml: %s\n", same.why);
 		abort();
+	}
+	/* A stream with no "---" after its first line has no parts. */
+	if (memmem(data, size, "\n---", 4)) {
+		char *want = read_dump_parts((const char *)data, size, 0);
+		char *got = read_dump_parts((const char *)data, size, 3);
+
+		if (strcmp(want, got)) {
+			fprintf(stderr, "in parts:\n%s\nin sequence:\n%s\n", got,
+				want);
+			abort();
+		}
+		free(want);
+		free(got);
 	}
 	memset(&m, 0, sizeof(m));
 	diag_init(&d, devnull);
