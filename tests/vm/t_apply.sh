@@ -6,7 +6,8 @@
 # --dry-run=server changes nothing, --prune, ClusterIP and nodePort
 # allocation, get -o yaml|json|name read back by apply, a batch of
 # thousands of services whose reply passes the default receive buffer, and
-# the kernel given the same services whether yaml_fast or libyaml read them.
+# the kernel given the same services whether yaml_fast or libyaml read them,
+# and delete -f in one transaction or, when a service is missing, one by one.
 # Runs inside the VM (tests/vm/run.sh t_apply) with the repo root as cwd.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -188,6 +189,69 @@ check "... one endpoint changed, read by libyaml: configured" \
 check "... the same change read by yaml_fast: unchanged" \
 	count_out unchanged 1 "$K" apply -f "$T/gen/ksvc-upd-a.yaml"
 check "... deleted" count_out deleted 300 "$K" delete -f "$T/gen/ksvc.yaml"
+
+# delete -f: one KSVC_CMD_BATCH when every service is there; when one is
+# missing the batch changes nothing and the services go one by one, with
+# kubectl's NotFound for the missing one.  Output in input order either way.
+{
+	svc del-a "  clusterIP: 10.96.2.1" 80
+	printf -- '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: del-x\nspec:\n  type: ExternalName\n  externalName: example.com\n'
+	svc del-b "  clusterIP: 10.96.2.2" 80
+	svc del-c "  clusterIP: 10.96.2.3" 80
+} >"$T/del.yaml"
+DEL_OUT='service "del-a" deleted
+service/del-x skipped (ExternalName is not proxied)
+service "del-b" deleted
+service "del-c" deleted'
+no_del() { ! names | grep -q '^service/del-'; }
+
+# sends FILE cmd...: run cmd (stdout to FILE); how many netlink messages
+# it sent (strace's sendmsg/sendto count)
+sends() {
+	local f=$1
+	shift
+	strace -f -qq -e trace=sendmsg,sendto -o "$T/strace" "$@" >"$f" 2>/dev/null
+	grep -c 'send' "$T/strace"
+}
+
+# one_batch: delete -f of all three sends as many messages as deleting one
+# service by name (the family lookup and one request), in input order
+one_batch() {
+	local one three
+	"$K" apply -f "$T/del.yaml" >/dev/null || return 1
+	one=$(sends "$T/one.out" "$K" delete service del-b)
+	"$K" apply -f "$T/del.yaml" >/dev/null || return 1
+	three=$(sends "$T/three.out" "$K" delete -f "$T/del.yaml")
+	cat "$T/three.out"
+	echo "(netlink messages: $three for delete -f of 3, $one for delete of 1)"
+	[ "$one" -gt 0 ] && [ "$three" = "$one" ] && [ "$(cat "$T/three.out")" = "$DEL_OUT" ]
+}
+
+# del_missing: delete -f with del-b gone fails, deletes the others, says why
+del_missing() {
+	local out err rc=0
+	out=$("$K" delete -f "$T/del.yaml" 2>"$T/del.err") || rc=$?
+	err=$(cat "$T/del.err")
+	printf 'exit %s\n%s\n%s\n' "$rc" "$out" "$err"
+	[ "$rc" = 1 ] &&
+		[ "$out" = "$(grep -v del-b <<<"$DEL_OUT")" ] &&
+		[ "$err" = 'Error from server (NotFound): services "del-b" not found' ] &&
+		no_del
+}
+
+check "delete -f: 3 services (and an ExternalName) applied" \
+	count_out created 3 "$K" apply -f "$T/del.yaml"
+"$K" delete -f "$T/del.yaml" >/dev/null
+check "delete -f, all there: one batch, every line in input order" one_batch
+check "... and they are gone" no_del
+"$K" apply -f "$T/del.yaml" >/dev/null && "$K" delete service del-b >/dev/null
+check "delete -f, del-b missing: exit 1, NotFound for it, the others deleted" \
+	del_missing
+"$K" apply -f "$T/del.yaml" >/dev/null && "$K" delete service del-b >/dev/null
+check "delete -f --ignore-not-found, del-b missing: the others deleted" \
+	out_is "$(grep -v del-b <<<"$DEL_OUT")" \
+	"$K" delete --ignore-not-found -f "$T/del.yaml"
+check "... and they are gone" no_del
 
 check "no oops in dmesg" sh -c "! dmesg | grep -E '$OOPS'"
 rm -rf "$T"

@@ -87,12 +87,50 @@ static int delete_names(const struct del_args *a)
 	return ret;
 }
 
+/*
+ * All the deletions as one KSVC_CMD_BATCH: one round trip and one
+ * conntrack walk, not one of each per service.  The batch is all or
+ * nothing, so where it fails (a service is missing, say) nothing was
+ * deleted and delete_model() goes on one by one, with kubectl's messages.
+ * Returns 0 once everything is deleted and printed.
+ */
+static int delete_batch(const struct model *m)
+{
+	struct batch_result *res;
+	struct plan p;
+	size_t i, n;
+	int err;
+
+	plan_from_model(&p, m, KSVC_OP_DELETE, NULL);
+	err = req_batch(p.ops, p.n, 0, &res, &n);
+	plan_free(&p);
+	if (err)
+		return err;
+	free(res);
+	/* In the order of the input, as the one-by-one loop prints. */
+	for (i = 0; i < m->n_svcs; i++)
+		if (m->svcs[i].type == M_EXTERNAL_NAME)
+			printf("service/%s skipped (ExternalName is not proxied)\n",
+			       m->svcs[i].name);
+		else
+			printf("service \"%s\" deleted\n", m->svcs[i].name);
+	return 0;
+}
+
 static int delete_model(const struct del_args *a, const struct model *m)
 {
 	const struct m_service *s;
 	int ret = 0;
 	size_t i;
 
+	for (i = 0; i < m->n_svcs; i++)
+		if (m->svcs[i].type != M_EXTERNAL_NAME)
+			break;
+	/* Nothing to ask the kernel: no need for the module either. */
+	if (i < m->n_svcs && ksvc_nl_open() < 0)
+		return 1;
+	if (i < m->n_svcs && !delete_batch(m))
+		return 0;
 	for (i = 0; i < m->n_svcs; i++) {
 		s = &m->svcs[i];
 		if (s->type == M_EXTERNAL_NAME) {
@@ -100,8 +138,6 @@ static int delete_model(const struct del_args *a, const struct model *m)
 			       s->name);
 			continue;
 		}
-		if (ksvc_nl_open() < 0)
-			return 1;
 		if (delete_one(a, s->ns, s->name))
 			ret = 1;
 	}

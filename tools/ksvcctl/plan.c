@@ -41,8 +41,9 @@ void plan_from_model(struct plan *p, const struct model *m, uint8_t op,
 		struct batch_op *o;
 
 		if (s->type == M_EXTERNAL_NAME) {
-			fprintf(out, "service/%s skipped (ExternalName is not proxied)\n",
-				s->name);
+			if (out)
+				fprintf(out, "service/%s skipped (ExternalName is not proxied)\n",
+					s->name);
 			continue;
 		}
 		o = plan_push(p);

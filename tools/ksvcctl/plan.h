@@ -24,8 +24,8 @@ struct plan {
 
 /*
  * One op @op per service of @m, in input order; ExternalName services are
- * not proxied: "service/NAME skipped ..." goes to @out.  DELETE ops carry
- * only the key.
+ * not proxied: "service/NAME skipped ..." goes to @out, unless NULL.
+ * DELETE ops carry only the key.
  */
 void plan_from_model(struct plan *p, const struct model *m, uint8_t op,
 		     FILE *out);
