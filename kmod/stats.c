@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-CPU counters, one slot per backend, handed out from chunks of
- * KSVC_STATS_CHUNK slots.  alloc_percpu() for each backend cost a third
- * of programming 10000 services x 10 backends: pcpu_alloc() searches its
- * bitmaps and clears every CPU's copy with interrupts off, per call.  A
- * chunk is one such call for 64 backends.
+ * CHUNK_SLOTS slots.  alloc_percpu() for each backend cost a third of
+ * programming 10000 services x 10 backends: pcpu_alloc() searches its
+ * allocation bitmaps with interrupts off, per call.  A chunk is one such
+ * call for 64 backends.
  *
  * A slot is named by its id (chunk id << 6 | index) so that the backend
  * keeps a plain per-CPU pointer for the packet path and a u32 to give
