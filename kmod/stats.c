@@ -68,7 +68,7 @@ static int grow(void)
 	}
 	spin_lock_bh(&pool.lock);
 	list_add(&c->partial, &pool.partial);
-	pool.nchunks++;
+	WRITE_ONCE(pool.nchunks, pool.nchunks + 1);
 	spin_unlock_bh(&pool.lock);
 	return 0;
 }
@@ -141,7 +141,7 @@ void ksvc_stats_free(struct ksvc_stats __percpu *s, u32 id)
 	empty = !c->used;
 	if (empty) {
 		list_del(&c->partial);
-		pool.nchunks--;
+		WRITE_ONCE(pool.nchunks, pool.nchunks - 1);
 	}
 	spin_unlock_bh(&pool.lock);
 	if (!empty)

@@ -52,6 +52,11 @@ struct del_args {
 	bool ignore_not_found;
 };
 
+static void print_skipped(const struct m_service *s)
+{
+	printf("service/%s skipped (ExternalName is not proxied)\n", s->name);
+}
+
 static int delete_one(const struct del_args *a, const char *ns,
 		      const char *name)
 {
@@ -110,8 +115,7 @@ static int delete_batch(const struct model *m)
 	/* In the order of the input, as the one-by-one loop prints. */
 	for (i = 0; i < m->n_svcs; i++)
 		if (m->svcs[i].type == M_EXTERNAL_NAME)
-			printf("service/%s skipped (ExternalName is not proxied)\n",
-			       m->svcs[i].name);
+			print_skipped(&m->svcs[i]);
 		else
 			printf("service \"%s\" deleted\n", m->svcs[i].name);
 	return 0;
@@ -134,8 +138,7 @@ static int delete_model(const struct del_args *a, const struct model *m)
 	for (i = 0; i < m->n_svcs; i++) {
 		s = &m->svcs[i];
 		if (s->type == M_EXTERNAL_NAME) {
-			printf("service/%s skipped (ExternalName is not proxied)\n",
-			       s->name);
+			print_skipped(s);
 			continue;
 		}
 		if (delete_one(a, s->ns, s->name))
