@@ -14,6 +14,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* "error: ..." and a pointer to "ksvcctl VERB --help"; returns 1. */
 int usage_error(const char *verb, const char *fmt, ...)

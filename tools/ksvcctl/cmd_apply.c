@@ -116,17 +116,6 @@ static int apply_parse(int argc, char **argv, struct apply_args *a)
 	return -1;
 }
 
-/* Check nodePorts against the kernel's range, not the default one. */
-static void kernel_range(struct load_opts *o)
-{
-	struct ksvc_config c;
-
-	if (req_cfg_get(&c))
-		return;		/* the kernel will say it, then */
-	o->nodeport_min = c.np_min;
-	o->nodeport_max = c.np_max;
-}
-
 static int add_prune(struct plan *p, const struct apply_args *a,
 		     const struct model *m)
 {
@@ -180,7 +169,7 @@ static int apply_run(const struct apply_args *a)
 	if (a->files.dry_run != DRY_RUN_CLIENT) {
 		if (ksvc_nl_open() < 0)
 			return 1;
-		kernel_range(&o);
+		req_nodeport_range(&o.nodeport_min, &o.nodeport_max);
 	}
 	if (model_load_opts(a->files.paths, a->files.n_paths, &m, &o) < 0)
 		return 1;

@@ -179,8 +179,7 @@ static void set_ns(struct diag *d, char **ns, const struct loc *ns_loc,
 	}
 }
 
-/* -n NS, before validation and before endpoints are joined by namespace. */
-static void apply_ns(struct model *m, struct diag *d, const char *ns)
+void model_set_ns(struct model *m, struct diag *d, const char *ns)
 {
 	size_t i;
 
@@ -208,7 +207,7 @@ int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 	for (size_t i = 0; i < n_paths && !diag_full(d); i++)
 		load_path_mode(paths[i], m, d, o ? o->unknown : YAML_UNKNOWN_STRICT);
 	if (o && o->ns)
-		apply_ns(m, d, o->ns);
+		model_set_ns(m, d, o->ns);
 	/* Objects with read errors are not in the model; check the rest too. */
 	validate_model(m, d, np_min, np_max);
 	if (d->errors == e0)

@@ -34,6 +34,13 @@ struct load_opts {
 int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 		    const struct load_opts *o);
 
+/*
+ * -n @ns: objects without metadata.namespace are put in @ns; one naming
+ * another is an error.  Before validation and before endpoints are joined
+ * by namespace.
+ */
+void model_set_ns(struct model *m, struct diag *d, const char *ns);
+
 /* Read one path (as model_load does) into @m without validating. */
 int load_path(const char *path, struct model *m, struct diag *d);
 

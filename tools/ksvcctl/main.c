@@ -26,6 +26,7 @@ static const struct verb {
 	{ "get",    cmd_get,    "List the services the kernel holds" },
 	{ "describe", cmd_describe, "Show services in detail, with backends and counters" },
 	{ "config", cmd_config, "Show or change the node settings (NodePorts, node name)" },
+	{ "watch",  cmd_watch,  "Stay running: follow streams of objects (kubectl get -w)" },
 };
 
 #define N_VERBS	(sizeof(verbs) / sizeof(verbs[0]))

@@ -91,6 +91,12 @@ static void backends_free(struct m_port_backends *pb, size_t n)
 	free(pb);
 }
 
+void m_service_free_backends(struct m_service *s)
+{
+	backends_free(s->backends, s->n_ports);
+	s->backends = NULL;
+}
+
 void m_service_free(struct m_service *s)
 {
 	free(s->ns);
@@ -103,7 +109,7 @@ void m_service_free(struct m_service *s)
 	}
 	free(s->ports);
 	m_labels_free(s->selector, s->n_selector);
-	backends_free(s->backends, s->n_ports);
+	m_service_free_backends(s);
 	free(s->external_name);
 	memset(s, 0, sizeof(*s));
 }

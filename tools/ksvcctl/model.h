@@ -92,6 +92,7 @@ struct m_service {
 	 */
 	struct loc name_loc, ns_loc, type_loc, cluster_ip_loc, ports_loc;
 	struct loc etp_loc, affinity_cfg_loc, timeout_loc;
+	bool deleted;		/* from a watch event of type DELETED */
 };
 
 /* One endpoint of an EndpointSlice (or an Endpoints subset address). */
@@ -125,6 +126,7 @@ struct m_slice {
 	size_t n_ports;
 	struct loc loc;
 	struct loc name_loc, ns_loc;	/* line 0 = absent */
+	bool deleted;		/* from a watch event of type DELETED */
 };
 
 struct m_pod_port {
@@ -146,6 +148,7 @@ struct m_pod {
 	struct loc name_loc, ns_loc;	/* line 0 = absent */
 	bool terminal;		/* status.phase Succeeded/Failed: no backend */
 	bool terminating;	/* metadata.deletionTimestamp is set */
+	bool deleted;		/* from a watch event of type DELETED */
 };
 
 /* Everything read from one invocation's inputs (-f may repeat). */

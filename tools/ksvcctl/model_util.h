@@ -24,6 +24,8 @@ void *m_vpush(void **arr, size_t *n, size_t size);
 
 void m_labels_free(struct m_label *l, size_t n);
 void m_service_free(struct m_service *s);
+/* The backends resolve.c filled in; the service stays. */
+void m_service_free_backends(struct m_service *s);
 void m_slice_free(struct m_slice *s);
 void m_pod_free(struct m_pod *p);
 

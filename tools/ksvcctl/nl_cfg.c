@@ -285,3 +285,13 @@ int req_cfg_set(const struct ksvc_cfg_change *c, uint32_t flags)
 	}
 	return ksvc_nl_talk(msg, NULL, NULL);
 }
+
+void req_nodeport_range(int *min, int *max)
+{
+	struct ksvc_config c;
+
+	if (req_cfg_get(&c))
+		return;
+	*min = c.np_min;
+	*max = c.np_max;
+}

@@ -71,6 +71,13 @@ void ksvc_cfg_print(FILE *f, const struct ksvc_config *c);
 
 /* Requests; ksvc_nl_open() must have succeeded.  0 or -errno. */
 int req_cfg_get(struct ksvc_config *out);
+
+/*
+ * The kernel's NodePort range, so nodePorts are checked against it, not
+ * the default one; *@min and *@max stay as they are if it cannot be read
+ * (the kernel will say what is wrong, then).
+ */
+void req_nodeport_range(int *min, int *max);
 int req_cfg_set(const struct ksvc_cfg_change *c, uint32_t flags);
 
 #endif

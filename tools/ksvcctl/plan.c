@@ -11,7 +11,7 @@
 #include "nl.h"
 #include "plan.h"
 
-static struct batch_op *plan_push(struct plan *p)
+struct batch_op *plan_push(struct plan *p)
 {
 	struct batch_op *o;
 

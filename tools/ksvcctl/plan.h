@@ -40,6 +40,9 @@ void plan_add_prune(struct plan *p, const struct model *m,
 
 void plan_free(struct plan *p);
 
+/* A new op at the end of @p, zeroed. */
+struct batch_op *plan_push(struct plan *p);
+
 /*
  * One line per result: "service/NAME created|configured|unchanged",
  * "service/NAME pruned", or (for delete) "service "NAME" deleted", each

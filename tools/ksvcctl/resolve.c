@@ -91,20 +91,14 @@ static void slice_key(const void *ctx, size_t i, struct dkey *k)
 	*k = (struct dkey){ sl->ns, sl->service, 0 };
 }
 
-static bool from_slices(const struct model *m, const size_t *sorted,
+static void from_slices(const struct m_slice *const *slices, size_t n,
 			const struct m_service *s, const struct m_port *p,
 			struct m_port_backends *pb)
 {
-	struct dkey want = { s->ns, s->name, 0 };
-	size_t n, first = dup_range(sorted, m->n_slices, slice_key, m, &want, &n);
-	bool known = false;
+	for (size_t x = 0; x < n; x++) {
+		const struct m_slice *sl = slices[x];
+		const struct m_ep_port *sp = slice_port(sl, p);
 
-	for (size_t x = first; x < first + n; x++) {
-		const struct m_slice *sl = &m->slices[sorted[x]];
-		const struct m_ep_port *sp;
-
-		known = true;
-		sp = slice_port(sl, p);
 		if (!sp)
 			continue;
 		for (size_t j = 0; j < sl->n_eps; j++) {
@@ -116,10 +110,9 @@ static bool from_slices(const struct model *m, const size_t *sorted,
 						    ep_flags(ep), ep->node_name);
 		}
 	}
-	return known;
 }
 
-static bool selector_matches(const struct m_service *s, const struct m_pod *p)
+bool selector_matches(const struct m_service *s, const struct m_pod *p)
 {
 	for (size_t i = 0; i < s->n_selector; i++) {
 		bool found = false;
@@ -156,15 +149,16 @@ static uint32_t pod_flags(const struct m_pod *pod)
 	return pod->ready ? KSVC_BE_F_READY | KSVC_BE_F_SERVING : 0;
 }
 
-static bool from_pods(const struct model *m, const struct m_service *s,
-		      const struct m_port *sp, struct m_port_backends *pb)
+static bool from_pods(const struct m_pod *pods, size_t n_pods,
+		      const struct m_service *s, const struct m_port *sp,
+		      struct m_port_backends *pb)
 {
 	bool known = false;
 
 	if (s->n_selector == 0)
 		return false;
-	for (size_t i = 0; i < m->n_pods; i++) {
-		const struct m_pod *pod = &m->pods[i];
+	for (size_t i = 0; i < n_pods; i++) {
+		const struct m_pod *pod = &pods[i];
 		uint32_t flags = pod_flags(pod);
 		int port;
 
@@ -184,41 +178,44 @@ static bool from_pods(const struct model *m, const struct m_service *s,
 	return known;
 }
 
-static void free_backends(struct m_service *s)
+void resolve_service(struct m_service *s, const struct m_slice *const *slices,
+		     size_t n_slices, bool sliced, const struct m_pod *pods,
+		     size_t n_pods)
 {
-	if (!s->backends)
+	m_service_free_backends(s);
+	if (!s->n_ports)
 		return;
-	for (size_t i = 0; i < s->n_ports; i++) {
-		for (size_t j = 0; j < s->backends[i].n; j++)
-			free(s->backends[i].be[j].node_name);
-		free(s->backends[i].be);
+	s->backends = m_xcalloc(s->n_ports, sizeof(*s->backends));
+	for (size_t j = 0; j < s->n_ports; j++) {
+		struct m_port_backends *pb = &s->backends[j];
+
+		pb->known = sliced || n_slices;
+		if (pb->known)
+			from_slices(slices, n_slices, s, &s->ports[j], pb);
+		else
+			pb->known = from_pods(pods, n_pods, s, &s->ports[j], pb);
 	}
-	free(s->backends);
-	s->backends = NULL;
 }
 
 int resolve_model(struct model *m, struct diag *d)
 {
 	size_t *sorted = dup_sorted(m->n_slices, slice_key, m);
+	const struct m_slice **sl = m_xcalloc(m->n_slices + 1, sizeof(*sl));
 
 	(void)d;
 	if (!sorted)
 		m_oom();
 	for (size_t i = 0; i < m->n_svcs; i++) {
 		struct m_service *s = &m->svcs[i];
+		struct dkey want = { s->ns, s->name, 0 };
+		size_t n, first = dup_range(sorted, m->n_slices, slice_key, m,
+					    &want, &n);
 
-		free_backends(s);
-		if (!s->n_ports)
-			continue;
-		s->backends = m_xcalloc(s->n_ports, sizeof(*s->backends));
-		for (size_t j = 0; j < s->n_ports; j++) {
-			struct m_port_backends *pb = &s->backends[j];
-
-			pb->known = from_slices(m, sorted, s, &s->ports[j], pb);
-			if (!pb->known)
-				pb->known = from_pods(m, s, &s->ports[j], pb);
-		}
+		for (size_t x = 0; x < n; x++)
+			sl[x] = &m->slices[sorted[first + x]];
+		resolve_service(s, sl, n, false, m->pods, m->n_pods);
 	}
+	free(sl);
 	free(sorted);
 	return 0;
 }

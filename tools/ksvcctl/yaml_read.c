@@ -58,6 +58,7 @@ struct rd {
 	struct diag *d;
 	struct model *m;
 	enum yaml_unknown unknown;
+	bool events;		/* watch events are read (ksvcctl watch) */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1952,6 +1953,96 @@ static yaml_node_t *get_type_field(struct rd *r, yaml_node_t *root,
 	return v;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Watch events: "kubectl get --watch --output-watch-events" */
+
+static const struct field event_fields[] = {
+	{ "object", F_OBJ, NULL },
+	{ "type", F_STR, NULL },
+	{ }
+};
+static const struct schema event_schema = { false, event_fields };
+
+struct event_rd {
+	yaml_node_t *type, *tkey, *obj;
+};
+
+static bool visit_event(struct rd *r, void *obj, const char *name,
+			yaml_node_t *key, yaml_node_t *v, const char *path)
+{
+	struct event_rd *er = obj;
+
+	(void)r;
+	(void)path;
+	if (!strcmp(name, "type")) {
+		er->type = v;
+		er->tkey = key;
+	} else {
+		er->obj = v;
+	}
+	return true;
+}
+
+/* A mapping with type and object and no kind: a metav1.WatchEvent. */
+static bool is_event(const struct rd *r, const yaml_node_t *root)
+{
+	return root->type == YAML_MAPPING_NODE &&
+	       !map_get(r, root, "kind", NULL) &&
+	       map_get(r, root, "type", NULL) && map_get(r, root, "object", NULL);
+}
+
+/* The objects read since the counts @c were taken came from a DELETED. */
+static void mark_deleted(struct model *m, const size_t c[3])
+{
+	for (size_t i = c[0]; i < m->n_svcs; i++)
+		m->svcs[i].deleted = true;
+	for (size_t i = c[1]; i < m->n_slices; i++)
+		m->slices[i].deleted = true;
+	for (size_t i = c[2]; i < m->n_pods; i++)
+		m->pods[i].deleted = true;
+}
+
+/* ERROR carries a metav1.Status: say what it says, read nothing. */
+static void event_status(struct rd *r, yaml_node_t *root, yaml_node_t *obj)
+{
+	yaml_node_t *msg = obj ? map_get(r, obj, "message", NULL) : NULL;
+	struct loc l = nloc(r, obj ? obj : root);
+	char b[SHOW_LEN];
+
+	diag_warn(r->d, &l, "watch error: %s", msg && msg->type == YAML_SCALAR_NODE ?
+		  diag_quote(b, sizeof(b), sval(msg)) : "(no message)");
+}
+
+static void read_event(struct rd *r, yaml_node_t *root)
+{
+	struct event_rd er = { 0 };
+	size_t c[3] = { r->m->n_svcs, r->m->n_slices, r->m->n_pods };
+	const char *t;
+	char b[SHOW_LEN];
+	int e0 = r->d->errors;
+
+	walk_obj(r, root, "", &event_schema, visit_event, &er);
+	if (r->d->errors != e0 || !er.type)
+		return;
+	t = sval(er.type);
+	if (!strcmp(t, "BOOKMARK"))
+		return;
+	if (!strcmp(t, "ERROR")) {
+		event_status(r, root, er.obj);
+	} else if (!strcmp(t, "ADDED") || !strcmp(t, "MODIFIED") ||
+		   !strcmp(t, "DELETED")) {
+		if (!er.obj)
+			err_at(r, root, "object: Required value");
+		else
+			read_object(r, er.obj);
+		if (!strcmp(t, "DELETED"))
+			mark_deleted(r->m, c);
+	} else {
+		err_at(r, er.tkey, "type: Unsupported value: %s: supported values: \"ADDED\", \"MODIFIED\", \"DELETED\", \"BOOKMARK\", \"ERROR\"",
+		       show(b, sizeof(b), er.type));
+	}
+}
+
 static void read_object(struct rd *r, yaml_node_t *root)
 {
 	yaml_node_t *kind, *api, *kkey, *akey;
@@ -1960,6 +2051,13 @@ static void read_object(struct rd *r, yaml_node_t *root)
 
 	if (!check_kind(r, root, F_OBJ, "document"))
 		return;
+	if (is_event(r, root)) {
+		if (r->events)
+			read_event(r, root);
+		else
+			err_at(r, root, "kind: Required value: this is a watch event (type and object, as \"kubectl get --watch --output-watch-events\" prints it): \"ksvcctl watch\" reads those");
+		return;
+	}
 	kind = get_type_field(r, root, "kind", &kkey);
 	if (!kind)
 		return;
@@ -2012,7 +2110,8 @@ static void parse_error(struct diag *d, const yaml_parser_t *p,
 	if (p->error == YAML_MEMORY_ERROR)
 		m_oom();
 	if (p->error == YAML_READER_ERROR) {
-		l = offset_loc(file, buf, len, off + p->problem_offset);
+		l = offset_loc(file, buf + off, len - off, p->problem_offset);
+		l.line += line0;
 		if (p->problem_value != -1)
 			diag_error(d, &l, "%s: #%X", problem, p->problem_value);
 		else
@@ -2284,6 +2383,22 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		model_free(&p->m);
 		diag_free(&p->d);
 	}
+	yfast_free(&f);
+	return d->errors > e0 ? -1 : 0;
+}
+
+int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
+		  struct model *m, struct diag *d, enum yaml_unknown u)
+{
+	struct rd r = { .file = name, .d = d, .m = m, .unknown = u,
+			.events = true };
+	int e0 = d->errors;
+	struct yfast f;
+
+	yfast_init(&f, buf, len);
+	yfast_seek(&f, 0, line0);
+	if (!diag_full(d))
+		read_from(&r, &f, buf, len);
 	yfast_free(&f);
 	return d->errors > e0 ? -1 : 0;
 }

@@ -43,4 +43,15 @@ extern unsigned int yaml_parts_used;
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u);
 
+/*
+ * ksvcctl watch: read one piece of a stream (@buf, @len: whole lines, the
+ * first being line @line0, 0-based, of the stream named @name) into @m.
+ * Watch events ({type, object}) are read too: a DELETED event's objects
+ * come with ->deleted set; BOOKMARK gives nothing, ERROR a warning.
+ * @name is not copied: it must outlive @m's objects.  0 or -1 as
+ * yaml_read_buf().
+ */
+int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
+		  struct model *m, struct diag *d, enum yaml_unknown u);
+
 #endif

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksvcctl watch: stay running and keep the kernel in step with streams
+ * of objects, the way kube-proxy follows the API server's watches.
+ *
+ * Documents are read, validated and taken into the cache one at a time
+ * (watch_cache.c); all that arrived together then goes to the kernel as
+ * one KSVC_CMD_BATCH of the services they touched.  A batch is all or
+ * nothing in the kernel, but here every object is its own change: when
+ * the kernel refuses one op, that op is reported and left out and the
+ * rest is sent again, so one bad object cannot hold up the others.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "flags.h"
+#include "load.h"
+#include "nl.h"
+#include "nl_cfg.h"
+#include "stream.h"
+#include "svc_req.h"
+#include "validate.h"
+#include "watch_cache.h"
+
+static const char usage[] =
+	"Usage: ksvcctl watch -f FILE|- [-f ...] [-n NAMESPACE]\n"
+	"                     [--validate=strict|warn|ignore]\n"
+	"\n"
+	"Stay running and keep the kernel in step with streams of Services,\n"
+	"EndpointSlices, Endpoints and Pods, as kube-proxy follows the API\n"
+	"server:\n"
+	"\n"
+	"  ksvcctl watch \\\n"
+	"    -f <(kubectl get services -A -w --output-watch-events -o json) \\\n"
+	"    -f <(kubectl get endpointslices -A -w --output-watch-events -o json)\n"
+	"\n"
+	"Each object replaces the one of its kind and name seen before; a watch\n"
+	"event of type DELETED removes it (and a deleted Service leaves the\n"
+	"kernel).  What arrives together goes to the kernel in one batch.  An\n"
+	"object that is wrong is reported (FILE:LINE:COL) and left out; the\n"
+	"others go on.  A document ends at \"---\", \"...\", the bracket closing\n"
+	"a JSON object, or a pause in its input after a newline.  Exits when\n"
+	"every input has ended: 0, or 1 if anything was refused.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --filename=PATH     a file, FIFO or - for stdin; repeatable\n"
+	"  -n, --namespace=NS      objects without a namespace are in NS; others\n"
+	"                          must be in NS\n"
+	"      --validate=MODE     unknown fields are errors (strict, true; default),\n"
+	"                          warnings (warn) or not checked (ignore, false)\n"
+	"  -h, --help              show this help\n";
+
+static const struct option opts[] = {
+	{ "filename", required_argument, NULL, 'f' },
+	{ "namespace", required_argument, NULL, 'n' },
+	{ "validate", optional_argument, NULL, OPT_VALIDATE },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+struct watch {
+	struct file_flags files;
+	const char *ns;
+	int np_min, np_max;
+	struct stream *in;
+	size_t n_in;
+	struct wcache cache;
+	int refused;		/* objects and ops refused, for the exit status */
+};
+
+/* Returns an exit status, or -1 to go on. */
+static int watch_parse(int argc, char **argv, struct watch *w)
+{
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
+		if (parse_file_flag("watch", c, &w->files, &ret)) {
+			if (ret >= 0)
+				return ret;
+		} else if (c == 'n') {
+			w->ns = optarg;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		} else {
+			return opt_error("watch", argv, c);
+		}
+	}
+	if (optind < argc)
+		return usage_error("watch", "unexpected argument \"%s\"", argv[optind]);
+	if (!w->files.n_paths)
+		return usage_error("watch", "must specify -f");
+	return -1;
+}
+
+static int open_inputs(struct watch *w)
+{
+	w->in = calloc(w->files.n_paths, sizeof(*w->in));
+	if (!w->in)
+		return -1;
+	for (size_t i = 0; i < w->files.n_paths; i++) {
+		const char *p = w->files.paths[i];
+		int fd = strcmp(p, "-") ? open(p, O_RDONLY | O_CLOEXEC) : 0;
+
+		if (fd < 0) {
+			fprintf(stderr, "error: %s: cannot open: %s\n", p,
+				strerror(errno));
+			return -1;
+		}
+		stream_init(&w->in[w->n_in++], fd);
+	}
+	return 0;
+}
+
+/* One document: read, validate, and into the cache, or reported and left out. */
+static void take_doc(struct watch *w, const char *name, const char *doc,
+		     size_t len, int line)
+{
+	struct model m = { 0 };
+	struct diag d;
+
+	/* a diagnostics list per document: the error cap is per document */
+	diag_init(&d, stderr);
+	yaml_read_doc(name, doc, len, line, &m, &d, w->files.validate);
+	if (w->ns)
+		model_set_ns(&m, &d, w->ns);
+	validate_model(&m, &d, w->np_min, w->np_max);
+	if (d.errors) {
+		w->refused++;
+		model_free(&m);
+	} else {
+		wcache_take(&w->cache, &m);
+	}
+	diag_free(&d);
+}
+
+/* Drop op @o from @p (the kernel refused it); the others go again. */
+static void drop_op(struct plan *p, const struct batch_op *o)
+{
+	size_t i = o - p->ops;
+
+	memmove(&p->ops[i], &p->ops[i + 1], (p->n - i - 1) * sizeof(*o));
+	p->n--;
+}
+
+/*
+ * A DELETE of a service the kernel does not have: it is gone, as asked.
+ * (Deleted before this process applied it, or applied by nobody.)
+ */
+static bool already_gone(const struct batch_op *o, int err)
+{
+	return o->op == KSVC_OP_DELETE && err == -ENOENT;
+}
+
+static void send_round(struct watch *w, struct plan *p)
+{
+	struct batch_result *res;
+	size_t n;
+	int err;
+
+	while (p->n) {
+		const struct batch_op *o;
+
+		err = req_batch(p->ops, p->n, 0, &res, &n);
+		if (!err) {
+			for (size_t i = 0; i < p->n; i++)
+				wcache_applied(&w->cache, &p->ops[i]);
+			plan_print_results(p, res, n, DRY_RUN_NONE, stdout);
+			free(res);
+			return;
+		}
+		o = plan_blame(p, ksvc_nl_err_offset(), ksvc_nl_extack());
+		if (!o || !already_gone(o, err)) {
+			plan_report_error(p, err, ksvc_nl_err_offset(),
+					  ksvc_nl_extack(), stderr);
+			w->refused++;
+		}
+		if (!o)
+			return;	/* nothing to leave out: the round is lost */
+		drop_op(p, o);
+	}
+}
+
+static void round_end(struct watch *w)
+{
+	struct plan p;
+
+	wcache_plan(&w->cache, &p, stdout);
+	send_round(w, &p);
+	plan_free(&p);
+	wcache_end_round(&w->cache);
+	fflush(stdout);
+}
+
+/* Wait for any input; read what each has; true while one is open. */
+static bool wait_inputs(struct watch *w)
+{
+	struct pollfd pf[w->n_in];
+	size_t i, open = 0;
+
+	for (i = 0; i < w->n_in; i++) {
+		pf[i] = (struct pollfd){ .fd = w->in[i].eof ? -1 : w->in[i].fd,
+					 .events = POLLIN };
+		open += !w->in[i].eof;
+	}
+	if (!open)
+		return false;
+	if (poll(pf, w->n_in, -1) < 0)
+		return errno == EINTR;
+	for (i = 0; i < w->n_in; i++) {
+		if (!pf[i].revents)
+			continue;
+		if (stream_fill(&w->in[i]) < 0) {
+			fprintf(stderr, "error: %s: cannot read: %s\n",
+				w->files.paths[i], strerror(errno));
+			w->in[i].eof = true;
+			w->refused++;
+		}
+	}
+	return true;
+}
+
+static int watch_run(struct watch *w)
+{
+	const char *doc;
+	size_t len;
+	int line;
+
+	if (ksvc_nl_open() < 0 || open_inputs(w) < 0)
+		return 1;
+	req_nodeport_range(&w->np_min, &w->np_max);
+	while (wait_inputs(w)) {
+		for (size_t i = 0; i < w->n_in; i++)
+			while (stream_next(&w->in[i], &doc, &len, &line))
+				take_doc(w, w->files.paths[i], doc, len, line);
+		round_end(w);
+	}
+	return w->refused ? 1 : 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch w = { .files.paths = calloc(argc, sizeof(char *)),
+			   .np_min = NODEPORT_MIN_DEFAULT,
+			   .np_max = NODEPORT_MAX_DEFAULT };
+	int ret;
+
+	if (!w.files.paths)
+		return 1;
+	ret = watch_parse(argc, argv, &w);
+	if (ret < 0)
+		ret = watch_run(&w);
+	for (size_t i = 0; i < w.n_in; i++) {
+		if (w.in[i].fd > 0)
+			close(w.in[i].fd);
+		stream_free(&w.in[i]);
+	}
+	free(w.in);
+	wcache_free(&w.cache);
+	free(w.files.paths);
+	return ret;
+}
