@@ -398,6 +398,31 @@ ksvc_read() {
 	done
 }
 
+# a resident "ksvcctl watch": the initial list streamed in, then one
+# service's EndpointSlice changed, as kubectl writes YAML and JSON
+# (bench/watchlat.py); BENCH_WATCH_REPS updates per framing (default 20)
+ksvc_watch() {
+	local n line f
+	for n in $CP_N; do
+		while read -r line; do
+			log "ksvcctl watch N=$n: $line"
+			case $line in
+			sync*) rec watch ksvc "$n" sync 1 "$(kv ms "$line")" ;;
+			update*)
+				f=$(kv framing "$line")
+				rec watch ksvc "$n" "$f" "$(kv run "$line")" "$(kv ms "$line")" ;;
+			end*) [ "$(kv exit "$line")" = 0 ] ||
+				rec watch ksvc "$n" failed 1 "$line" ;;
+			esac
+		done < <(WATCHLAT_ERR=$OUT/watch-$n.err python3 "$PWD/bench/watchlat.py" \
+			"$K" "$G/n${n}e10" "${BENCH_WATCH_REPS:-20}" 2>&1)
+		"$B/ksvc-nl" flush >/dev/null 2>&1
+	done
+}
+
+# kv KEY LINE: the value of KEY=VALUE in LINE
+kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
 # established flows: iperf3 through one service
 iperf_tput() {
 	local dst
@@ -459,6 +484,8 @@ for m in $MODES; do
 		ksvc_raw
 		log "=== ksvcctl's reader"
 		ksvc_read
+		log "=== ksvcctl watch"
+		ksvc_watch
 	fi
 	"clean_$m"
 done
