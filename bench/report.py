@@ -270,7 +270,8 @@ def main():
         o.append("| watch | " + " | ".join("N=%d" % n for n in cp_n) + " |")
         o.append("|" + "---|" * (1 + len(cp_n)))
         for what, label in (("sync", "initial list, N × 10"), ("yaml", "one update, YAML"),
-                            ("json", "one update, JSON event")):
+                            ("json", "one update, JSON event"),
+                            ("echo", "floor: the event through `cat` instead")):
             if any((n, what) in watch for n in cp_n):
                 o.append("| %s | %s |" % (label, " | ".join(fmt(stat(watch.get((n, what))))
                                                             for n in cp_n)))

@@ -404,6 +404,9 @@ ksvc_read() {
 ksvc_watch() {
 	local n line f
 	for n in $CP_N; do
+		# (no /dev/fd in the VM: no process substitution)
+		WATCHLAT_ERR=$OUT/watch-$n.err python3 "$PWD/bench/watchlat.py" \
+			"$K" "$G/n${n}e10" "${BENCH_WATCH_REPS:-20}" >"$OUT/watch-$n.out" 2>&1
 		while read -r line; do
 			log "ksvcctl watch N=$n: $line"
 			case $line in
@@ -413,9 +416,9 @@ ksvc_watch() {
 				rec watch ksvc "$n" "$f" "$(kv run "$line")" "$(kv ms "$line")" ;;
 			end*) [ "$(kv exit "$line")" = 0 ] ||
 				rec watch ksvc "$n" failed 1 "$line" ;;
+			*) rec watch ksvc "$n" failed 1 "$line" ;;
 			esac
-		done < <(WATCHLAT_ERR=$OUT/watch-$n.err python3 "$PWD/bench/watchlat.py" \
-			"$K" "$G/n${n}e10" "${BENCH_WATCH_REPS:-20}" 2>&1)
+		done < "$OUT/watch-$n.out"
 		"$B/ksvc-nl" flush >/dev/null 2>&1
 	done
 }

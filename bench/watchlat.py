@@ -15,6 +15,8 @@ kubectl writes it:
         takes it once its input is quiet (STREAM_QUIET_MS, 2 ms)
   json  a watch event ({"type":"MODIFIED","object":...}) in one write;
         taken when its closing brace arrives
+Then the floor: the JSON event written to cat and read back, REPS times
+(framing=echo): two pipe hops and two wakeups, as in every update.
 Prints "sync n=N ms=...", one "update framing=F run=I ms=..." per update,
 and "end exit=S" (ksvcctl's exit status: 0 when nothing was refused).
 """
@@ -100,7 +102,26 @@ def main():
             time.sleep(0.05)
     proc.stdin.close()
     rc = proc.wait()
+    echo_floor(events, reps)
     print("end exit=%d" % rc, flush=True)
+
+
+def echo_floor(events, reps):
+    """The same writes and reads through cat: what no ksvcctl can undercut."""
+    cat = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           bufsize=0)
+    for r in range(reps):
+        data = events[r % 2]
+        a = time.monotonic()
+        os.write(cat.stdin.fileno(), data)
+        got = 0
+        while got < len(data):
+            got += len(os.read(cat.stdout.fileno(), 1 << 16))
+        print("update framing=echo run=%d ms=%.3f" % (r + 1, (time.monotonic() - a) * 1000),
+              flush=True)
+        time.sleep(0.05)
+    cat.stdin.close()
+    cat.wait()
 
 
 if __name__ == "__main__":

@@ -57,6 +57,13 @@ static int resolve_family(void)
 	return -1;
 }
 
+/*
+ * The socket's buffer sizes as last read: only this file changes them,
+ * so a long-running ksvcctl (watch) asks the kernel once per change, not
+ * twice per request.  0: not known.
+ */
+static int snd_cur, rcv_cur;
+
 int ksvc_nl_open(void)
 {
 	int err;
@@ -93,6 +100,7 @@ void ksvc_nl_close(void)
 {
 	nl_socket_free(sk);
 	sk = NULL;
+	snd_cur = rcv_cur = 0;
 }
 
 struct nl_msg *ksvc_msg_new(uint8_t cmd, int flags, size_t size)
@@ -276,13 +284,19 @@ static int nl_fail(int nlerr)
 	}
 }
 
+static int sockbuf(int opt)
+{
+	int *known = opt == SO_SNDBUF ? &snd_cur : &rcv_cur;
+	socklen_t sl = sizeof(*known);
+
+	if (!*known)
+		getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, opt, known, &sl);
+	return *known;
+}
+
 static int sndbuf(void)
 {
-	int cur = 0;
-	socklen_t sl = sizeof(cur);
-
-	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUF, &cur, &sl);
-	return cur;
+	return sockbuf(SO_SNDBUF);
 }
 
 /*
@@ -301,19 +315,12 @@ static void fit_sndbuf(size_t len)
 	/* getsockopt reports twice what was set (the kernel's overhead). */
 	if (len + 4096 <= (size_t)sndbuf())
 		return;
+	snd_cur = 0;
 	if (!setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUFFORCE,
 			&val, sizeof(val)) && len + 4096 <= (size_t)sndbuf())
 		return;
+	snd_cur = 0;
 	nl_socket_set_buffer_size(sk, KSVC_SOCK_BUF, val);
-}
-
-static int sockbuf(int opt)
-{
-	int cur = 0;
-	socklen_t sl = sizeof(cur);
-
-	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, opt, &cur, &sl);
-	return cur;
 }
 
 /*
@@ -328,6 +335,7 @@ void ksvc_fit_rcvbuf(size_t len)
 
 	if (!sk || (size_t)sockbuf(SO_RCVBUF) >= 2 * (size_t)val)
 		return;
+	rcv_cur = 0;
 	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE,
 		       &val, sizeof(val)))
 		setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF,

@@ -56,9 +56,9 @@ int stream_fill(struct stream *s)
 	s->idle = false;
 	do {
 		make_room(s, READ_CHUNK);
-		n = read(s->fd, s->buf + s->len, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
+		do
+			n = read(s->fd, s->buf + s->len, READ_CHUNK);
+		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			return -1;
 		if (n == 0) {
@@ -67,7 +67,8 @@ int stream_fill(struct stream *s)
 		}
 		s->len += n;
 		got += n;
-	} while (got < s->max_bytes && more_within(s->fd, 0));
+		/* a short read took all there was: what came since waits */
+	} while (got < s->max_bytes && n == READ_CHUNK && more_within(s->fd, 0));
 	/*
 	 * A read that filled the chunk (a pipe holds 64 KiB) came from a
 	 * writer that had more than that to say: it will be back.
