@@ -8,7 +8,9 @@
  *
  * First, the input must compose the same through yaml_fast as through
  * libyaml (../unit/yaml_same.h), and read in three parts as in sequence
- * (../unit/model_dump.h); a difference aborts, with the reason.
+ * (../unit/model_dump.h); a difference aborts, with the reason.  Last,
+ * it goes through what "ksvcctl watch" does with a stream (framing, watch
+ * events, the cache and its plan), in two reads.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -19,8 +21,11 @@
 
 #include "diag.h"
 #include "model.h"
+#include "model_util.h"
 #include "resolve.h"
+#include "stream.h"
 #include "validate.h"
+#include "watch_cache.h"
 #include "yaml_read.h"
 #include "../unit/model_dump.h"
 #include "../unit/yaml_same.h"
@@ -33,6 +38,82 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	devnull = fopen("/dev/null", "w");
 	return 0;
+}
+
+/* flags.c's usage errors are main.c's; not reached here */
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	(void)verb;
+	(void)fmt;
+	return 1;
+}
+
+/* What "ksvcctl watch" does with a round's documents, without a kernel. */
+static void watch_round(struct stream *st, struct wcache *c)
+{
+	const char *doc;
+	size_t len;
+	struct plan p;
+	int line;
+
+	while (stream_next(st, &doc, &len, &line)) {
+		struct model m = { 0 };
+		struct diag d;
+
+		if (line < 0 || doc < st->buf || doc + len > st->buf + st->len)
+			abort();
+		diag_init(&d, devnull);
+		yaml_read_doc("fifo", doc, len, line, &m, &d, YAML_UNKNOWN_STRICT);
+		validate_model(&m, &d, NODEPORT_MIN_DEFAULT, NODEPORT_MAX_DEFAULT);
+		if (d.errors)
+			model_free(&m);
+		else
+			wcache_take(c, &m);
+		diag_free(&d);
+	}
+	wcache_plan(c, &p, devnull);
+	for (size_t i = 0; i < p.n; i++) {
+		const struct m_service *s = p.ops[i].svc;
+
+		if (s && s->n_ports && !s->backends)
+			abort();	/* an APPLY without resolved ports */
+		wcache_applied(c, &p.ops[i]);
+	}
+	plan_free(&p);
+	wcache_end_round(c);
+}
+
+static void feed(struct stream *st, const uint8_t *data, size_t n)
+{
+	st->buf = realloc(st->buf, st->len + n + 1);
+	if (!st->buf)
+		m_oom();
+	memcpy(st->buf + st->len, data, n);
+	st->len += n;
+	st->cap = st->len;
+}
+
+/*
+ * The input as a watch stream, in two reads (cut where the first byte
+ * says) that each end quiet: framing, watch events, the cache.
+ */
+static void watch_stream(const uint8_t *data, size_t size)
+{
+	size_t cut = size ? data[0] * size / 256 : 0;
+	struct wcache c = { 0 };
+	struct stream st;
+
+	stream_init(&st, -1);
+	feed(&st, data, cut);
+	st.idle = true;
+	watch_round(&st, &c);
+	feed(&st, data + cut, size - cut);
+	st.eof = true;
+	watch_round(&st, &c);
+	if (st.start != st.len)
+		abort();	/* the end of input takes everything */
+	stream_free(&st);
+	wcache_free(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,5 +147,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		resolve_model(&m, &d);
 	model_free(&m);
 	diag_free(&d);
+	watch_stream(data, size);
 	return 0;
 }

@@ -193,7 +193,7 @@ bool stream_next(struct stream *s, const char **doc, size_t *len, int *line)
 		return false;
 	}
 	/* a writer of several pieces gets a moment to go on */
-	if (!s->eof && more_within(s->fd, STREAM_QUIET_MS)) {
+	if (!s->eof && s->fd >= 0 && more_within(s->fd, STREAM_QUIET_MS)) {
 		s->idle = false;
 		return false;
 	}

@@ -28,7 +28,7 @@
 #define STREAM_QUIET_MS	2
 
 struct stream {
-	int fd;
+	int fd;			/* -1: the caller fills buf (tests) */
 	char *buf;
 	size_t len, cap;
 	size_t start;		/* the first byte not handed out yet */

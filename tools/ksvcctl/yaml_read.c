@@ -2395,8 +2395,9 @@ int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
 	int e0 = d->errors;
 	struct yfast f;
 
+	/* the first document of its own stream: no "---" needed */
 	yfast_init(&f, buf, len);
-	yfast_seek(&f, 0, line0);
+	f.line = line0;
 	if (!diag_full(d))
 		read_from(&r, &f, buf, len);
 	yfast_free(&f);
