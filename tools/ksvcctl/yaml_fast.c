@@ -596,16 +596,20 @@ static void fix_up(struct yfast *f, yaml_document_t *doc)
 			n->data.scalar.value = (yaml_char_t *)f->text + sp->off;
 			n->data.scalar.length = sp->n;
 			break;
+		/*
+		 * An empty collection in a document with no items (pairs) at
+		 * all has no array to point into: NULL + 0 is not C.
+		 */
 		case YAML_SEQUENCE_NODE:
 			n->tag = (yaml_char_t *)YAML_SEQ_TAG;
-			n->data.sequence.items.start = f->items + sp->off;
-			n->data.sequence.items.top = f->items + sp->off + sp->n;
+			n->data.sequence.items.start = f->items ? f->items + sp->off : NULL;
+			n->data.sequence.items.top = f->items ? f->items + sp->off + sp->n : NULL;
 			n->data.sequence.items.end = n->data.sequence.items.top;
 			break;
 		default:
 			n->tag = (yaml_char_t *)YAML_MAP_TAG;
-			n->data.mapping.pairs.start = f->pairs + sp->off;
-			n->data.mapping.pairs.top = f->pairs + sp->off + sp->n;
+			n->data.mapping.pairs.start = f->pairs ? f->pairs + sp->off : NULL;
+			n->data.mapping.pairs.top = f->pairs ? f->pairs + sp->off + sp->n : NULL;
 			n->data.mapping.pairs.end = n->data.mapping.pairs.top;
 			break;
 		}
