@@ -519,6 +519,197 @@ static int block_node(struct yfast *f, int ind, int depth)
 }
 
 /* ---------------------------------------------------------------------- */
+/*
+ * JSON: a document whose first content is '{' or '[' ("kubectl get -o
+ * json", watch events), composed as libyaml composes it as flow YAML.
+ * Declined: tabs and bytes libyaml checks (scan_line()), escapes other
+ * than \" \\ \n \t \r \b \f, a key whose ':' is not on its line, and
+ * anything that is not JSON (libyaml then reads it, as YAML).
+ */
+
+/* Past blanks and line breaks from *@p; false at the end of the input. */
+static bool json_ws(struct yfast *f, const char **p)
+{
+	for (;;) {
+		const char *e = line_end(f);
+
+		while (*p < e && **p == ' ')
+			(*p)++;
+		if (*p < e)
+			return true;
+		if (f->lend >= f->len)
+			return false;
+		f->pos = f->lend + 1;
+		f->line++;
+		if (f->pos >= f->len || !scan_line(f))
+			return false;
+		*p = f->buf + f->pos;
+	}
+}
+
+/* Undo the escapes of a scalar's copy in place; false on one we decline. */
+static bool json_unescape(struct yfast *f, int i)
+{
+	static const char from[] = "\"\\ntrbf", to[] = "\"\\\n\t\r\b\f";
+	struct yfast_span *sp = &f->spans[i - 1];
+	char *t = f->text + sp->off;
+	size_t r, w = 0;
+
+	for (r = 0; r < sp->n; r++, w++) {
+		const char *k;
+
+		if (t[r] == '\\') {
+			k = strchr(from, t[++r]);
+			if (!k || !*k)
+				return false;
+			t[w] = to[k - from];
+		} else {
+			t[w] = t[r];
+		}
+	}
+	t[w] = '\0';
+	sp->n = w;
+	return true;
+}
+
+static int json_string(struct yfast *f, const char **p)
+{
+	const char *e = line_end(f), *q = *p + 1;
+	bool esc = false;
+	int i;
+
+	for (; q < e && *q != '"'; q++) {
+		if (*q == '\\') {
+			esc = true;
+			if (++q == e)
+				return 0;
+		}
+	}
+	if (q == e)
+		return 0;
+	i = add_scalar(f, *p, *p + 1, q - *p - 1,
+		       YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	if (esc && !json_unescape(f, i))
+		return 0;
+	*p = q + 1;
+	return i;
+}
+
+static bool json_number(const char *s, const char *e)
+{
+	if (s < e && *s == '-')
+		s++;
+	if (s == e || *s < '0' || *s > '9' || (*s == '0' && s + 1 < e &&
+					       s[1] >= '0' && s[1] <= '9'))
+		return false;
+	while (s < e && *s >= '0' && *s <= '9')
+		s++;
+	if (s < e && *s == '.') {
+		if (++s == e || *s < '0' || *s > '9')
+			return false;
+		while (s < e && *s >= '0' && *s <= '9')
+			s++;
+	}
+	if (s < e && (*s == 'e' || *s == 'E')) {
+		s += s + 1 < e && (s[1] == '+' || s[1] == '-');
+		if (++s == e || *s < '0' || *s > '9')
+			return false;
+		while (s < e && *s >= '0' && *s <= '9')
+			s++;
+	}
+	return s == e;
+}
+
+/* true, false, null or a number: a plain scalar, ended as libyaml ends it. */
+static int json_literal(struct yfast *f, const char **p)
+{
+	const char *e = line_end(f), *s = *p, *q = s;
+
+	while (q < e && *q && !strchr(" ,[]{}:#", *q))
+		q++;
+	if (!((q - s == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "null", 4))) ||
+	      (q - s == 5 && !memcmp(s, "false", 5)) || json_number(s, q)))
+		return 0;
+	if (q < e && (*q == ':' || *q == '#'))
+		return 0;
+	*p = q;
+	return add_scalar(f, s, s, q - s, YAML_PLAIN_SCALAR_STYLE);
+}
+
+static int json_value(struct yfast *f, const char **p, int depth);
+
+/* The items of a '[' or the pairs of a '{' at *@p, up to its closing one. */
+static int json_collection(struct yfast *f, const char **p, int depth)
+{
+	bool map = **p == '{';
+	int node = add_node(f, map ? YAML_MAPPING_NODE : YAML_SEQUENCE_NODE, *p);
+	size_t base = f->n_stack;
+	char close = map ? '}' : ']';
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	if (map)
+		f->nodes[node - 1].data.mapping.style = YAML_FLOW_MAPPING_STYLE;
+	else
+		f->nodes[node - 1].data.sequence.style = YAML_FLOW_SEQUENCE_STYLE;
+	(*p)++;
+	if (!json_ws(f, p))
+		return 0;
+	while (**p != close) {
+		const char *key;
+		int k;
+
+		if (f->n_stack > base && (**p != ',' || (++*p, !json_ws(f, p))))
+			return 0;
+		if (map) {
+			/* a key and its ':' on one line, as libyaml's simple keys */
+			key = *p;
+			if (**p != '"' || !(k = json_string(f, p)))
+				return 0;
+			push(f, k);
+			while (*p < line_end(f) && **p == ' ')
+				(*p)++;
+			if (*p == line_end(f) || **p != ':' || *p - key > MAX_KEY)
+				return 0;
+			(*p)++;
+			if (!json_ws(f, p))
+				return 0;
+		}
+		k = json_value(f, p, depth + 1);
+		if (!k || !json_ws(f, p))
+			return 0;
+		push(f, k);
+	}
+	(*p)++;
+	if (map)
+		close_map(f, node, base);
+	else
+		close_seq(f, node, base);
+	return node;
+}
+
+static int json_value(struct yfast *f, const char **p, int depth)
+{
+	if (**p == '{' || **p == '[')
+		return json_collection(f, p, depth);
+	if (**p == '"')
+		return json_string(f, p);
+	return json_literal(f, p);
+}
+
+/* A JSON document from the current line; then its line must end. */
+static int json_doc(struct yfast *f)
+{
+	const char *p = f->buf + f->pos + f->ind;
+	int root = json_collection(f, &p, 0);
+
+	if (!root || !rest_empty(p, line_end(f)))
+		return 0;
+	next_line(f);
+	return root;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Documents */
 
 void yfast_init(struct yfast *f, const char *buf, size_t len)
@@ -642,7 +833,10 @@ int yfast_next(struct yfast *f, yaml_document_t *doc)
 	if (!doc_start(f))
 		return -1;
 	f->first = false;
-	root = block_node(f, f->ind, 0);
+	if (f->buf[f->pos + f->ind] == '{' || f->buf[f->pos + f->ind] == '[')
+		root = json_doc(f);
+	else
+		root = block_node(f, f->ind, 0);
 	if (!root || (f->kind != L_DOC && f->kind != L_END))
 		return -1;
 	fix_up(f, doc);

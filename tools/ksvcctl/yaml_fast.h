@@ -2,15 +2,17 @@
 /*
  * yaml_fast: composes the block-style YAML that kubectl prints (block
  * mappings and sequences, one-line plain and quoted scalars, "{}" and
- * "[]") straight into libyaml's yaml_document_t, several times faster than
- * libyaml's loader, which mallocs every token, event and node.
+ * "[]"), and the JSON it prints (a document whose content starts with '{'
+ * or '['), straight into libyaml's yaml_document_t, several times faster
+ * than libyaml's loader, which mallocs every token, event and node.
  *
  * It declines whatever it does not handle exactly as libyaml would: flow
- * collections, multi-line scalars, block scalars, anchors, aliases, tags,
- * directives, escapes, tabs, non-ASCII bytes, and every syntax error.  A
+ * collections in block YAML, multi-line scalars, block scalars, anchors,
+ * aliases, tags, directives, escapes (in JSON: \u and \/), tabs, non-ASCII
+ * bytes, and every syntax error.  A
  * declined document and all that follows it go to libyaml, starting at
  * yfast_pos()/yfast_line(), so messages and their locations are libyaml's.
- * tests/unit/test_yaml_fast.c and tests/fuzz/fuzz_yaml_fast.c check that
+ * tests/unit/test_yaml_fast.c and tests/fuzz/fuzz_yaml.c check that
  * a document it does compose is the one libyaml composes.
  */
 #ifndef KSVCCTL_YAML_FAST_H
