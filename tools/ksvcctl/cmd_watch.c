@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -74,6 +75,7 @@ struct watch {
 	size_t n_in;
 	struct wcache cache;
 	int refused;		/* objects and ops refused, for the exit status */
+	bool trace;
 };
 
 /* Returns an exit status, or -1 to go on. */
@@ -190,15 +192,35 @@ static void send_round(struct watch *w, struct plan *p)
 	}
 }
 
-static void round_end(struct watch *w)
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+/*
+ * KSVCCTL_WATCH_TRACE=1: where a round's time went, on stderr, from the
+ * moment its input was read ("docs" is reading and validating them).
+ */
+static void round_end(struct watch *w, double t0, double t1)
 {
 	struct plan p;
+	double t2, t3;
+	size_t n;
 
 	wcache_plan(&w->cache, &p, stdout);
+	n = p.n;
+	t2 = now_us();
 	send_round(w, &p);
+	t3 = now_us();
 	plan_free(&p);
 	wcache_end_round(&w->cache);
 	fflush(stdout);
+	if (w->trace && n)
+		fprintf(stderr, "trace: docs %.0f us, plan %.0f us, kernel %.0f us, print %.0f us\n",
+			t1 - t0, t2 - t1, t3 - t2, now_us() - t3);
 }
 
 /* Wait for any input; read what each has; true while one is open. */
@@ -238,11 +260,14 @@ static int watch_run(struct watch *w)
 	if (ksvc_nl_open() < 0 || open_inputs(w) < 0)
 		return 1;
 	req_nodeport_range(&w->np_min, &w->np_max);
+	w->trace = getenv("KSVCCTL_WATCH_TRACE") != NULL;
 	while (wait_inputs(w)) {
+		double t0 = now_us();
+
 		for (size_t i = 0; i < w->n_in; i++)
 			while (stream_next(&w->in[i], &doc, &len, &line))
 				take_doc(w, w->files.paths[i], doc, len, line);
-		round_end(w);
+		round_end(w, t0, now_us());
 	}
 	return w->refused ? 1 : 0;
 }
