@@ -262,6 +262,16 @@ event MODIFIED slice s1234-x s1234 "  " 10.244.0.12 | send
 check "9. one slice update: one line, for s1234" last_out $((N0 + 1)) "service/s1234 configured"
 check "9. node -> 10.100.4.235:80 (s1234) answers pod2" answers 10.100.4.235 80 '^pod2$'
 check "9. node -> 10.100.4.234:80 (s1233) still answers pod1" answers 10.100.4.234 80 '^pod1$'
+
+# a DELETED service the kernel never had (deleted before it was applied):
+# nothing to say about it; the slice update of the same read goes in
+{
+	echo ---; event DELETED svc ghost 10.100.9.9 "  "
+	echo ---; event MODIFIED slice s1233-x s1233 "  " 10.244.0.12
+} | send
+check "9. DELETED of an unknown service: quiet; s1233 configured" \
+	last_out $((N0 + 2)) "service/s1233 configured"
+check "9. ... and nothing on stderr" sh -c "! grep . '$D/err'"
 exec 3>&-
 rc=0
 wait "$WPID" || rc=$?
