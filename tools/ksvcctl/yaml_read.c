@@ -129,6 +129,9 @@ static bool looks_float(const char *s)
 	/* what strtod() can take whole: digits, signs, '.', inf, nan */
 	if (!*s || !strchr("0123456789+-.iInN", *s))
 		return false;
+	/* an IP address is no float: spare it strtod() */
+	if (strchr(s, '.') != strrchr(s, '.'))
+		return false;
 	errno = 0;
 	strtod(s, &end);
 	return *end == '\0' && (strchr(s, '.') || strchr(s, 'e') || strchr(s, 'E'));
@@ -154,9 +157,15 @@ static enum skind scalar_kind(const yaml_node_t *n)
 	return S_STR;
 }
 
+/* scalar_kind(n) == S_NULL, without classifying every other scalar */
 static bool is_null(const yaml_node_t *n)
 {
-	return n->type == YAML_SCALAR_NODE && scalar_kind(n) == S_NULL;
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || !is_plain(n))
+		return false;
+	s = sval(n);
+	return strchr("~nN", *s) && in_list(s, yaml_null);
 }
 
 /* A value as messages show it: numbers bare, strings quoted. */
@@ -2179,6 +2188,7 @@ static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root,
 	r->doc = doc;
 	if (!is_null(root) && (tree || check_budget(r, root)))
 		read_object(r, root);
+	r->doc = NULL;		/* @doc is the caller's, and goes */
 }
 
 static void shift_marks(yaml_document_t *doc, int line0)
