@@ -59,6 +59,7 @@ static const struct snippet snippets[] = {
 	{ "{\"a\": \"q\\\"b\\\\n\\n\\t\\r\\b\\f\"}\n", FAST, 1 },
 	{ "{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": {}\n}\n", FAST, 1 },
 	{ "{\"a\":\n  1 }  # c\n", FAST, 1 },
+	{ "[]\n---\n{\"a\": [], \"b\": {}, \"c\": [[], {}]}\n", FAST, 2 },
 	{ "  {\"a\": 1}\n---\n[\"b\"]\n", FAST, 2 },
 	{ "{\"a\": \"\\u00e9\"}\n", DECLINE, 0 },
 	{ "{\"a\": \"\\/\"}\n", DECLINE, 0 },

@@ -95,7 +95,8 @@ static void close_seq(struct yfast *f, int node, size_t base)
 
 	f->items = grow(f->items, &f->cap_items, f->n_items + n,
 			sizeof(*f->items));
-	memcpy(f->items + f->n_items, f->stack + base, n * sizeof(int));
+	if (n)		/* "[]" first: no array yet, and NULL + 0 is not C */
+		memcpy(f->items + f->n_items, f->stack + base, n * sizeof(int));
 	sp->off = f->n_items;
 	sp->n = n;
 	f->n_items += n;
