@@ -72,6 +72,17 @@ def fmt(st, unit="", prec=None):
     return "%s%s [%s–%s]" % (f(med), unit, f(lo), f(hi))
 
 
+def by_n_table(title, data, cp_n, rows):
+    """Markdown lines: one row per (key, label) of @rows with data, one column per N."""
+    out = ["| %s | " % title + " | ".join("N=%d" % n for n in cp_n) + " |",
+           "|" + "---|" * (1 + len(cp_n))]
+    for key, label in rows:
+        if any((n, key) in data for n in cp_n):
+            out.append("| %s | %s |" % (label, " | ".join(fmt(stat(data.get((n, key))))
+                                                         for n in cp_n)))
+    return out
+
+
 def main():
     raws, res = sys.argv[1:-1], sys.argv[-1]
     recs, infos = [], []
@@ -246,13 +257,9 @@ def main():
                  "file (read, validate, resolve; no kernel): as it runs (yaml_fast; files of 2 MB "
                  "and more in parts, a thread per CPU), in one thread (`KSVCCTL_YAML=serial`), and "
                  "with libyaml composing every document (`KSVCCTL_YAML=libyaml`), ms:\n")
-        o.append("| reader | " + " | ".join("N=%d" % n for n in cp_n) + " |")
-        o.append("|" + "---|" * (1 + len(cp_n)))
-        for how, label in (("fast", "yaml_fast, in parts"), ("serial", "yaml_fast, one thread"),
-                           ("libyaml", "libyaml only")):
-            if any((n, how) in reads for n in cp_n):
-                o.append("| %s | %s |" % (label, " | ".join(fmt(stat(reads.get((n, how))))
-                                                            for n in cp_n)))
+        o += by_n_table("reader", reads, cp_n, (("fast", "yaml_fast, in parts"),
+                                                 ("serial", "yaml_fast, one thread"),
+                                                 ("libyaml", "libyaml only")))
         for how, label in (("serial", "one thread / in parts"), ("libyaml", "libyaml only / in parts")):
             row = []
             for n in cp_n:
@@ -267,14 +274,10 @@ def main():
                  "writes it, timed from the write to reading ksvcctl's result line (printed after "
                  "the kernel's ACK): YAML (`---` alone, then the object; taken once the input is "
                  "quiet for 2 ms) and a JSON watch event (taken at its closing brace), ms:\n")
-        o.append("| watch | " + " | ".join("N=%d" % n for n in cp_n) + " |")
-        o.append("|" + "---|" * (1 + len(cp_n)))
-        for what, label in (("sync", "initial list, N × 10"), ("yaml", "one update, YAML"),
-                            ("json", "one update, JSON event"),
-                            ("echo", "floor: the event through `cat` instead")):
-            if any((n, what) in watch for n in cp_n):
-                o.append("| %s | %s |" % (label, " | ".join(fmt(stat(watch.get((n, what))))
-                                                            for n in cp_n)))
+        o += by_n_table("watch", watch, cp_n, (("sync", "initial list, N × 10"),
+                                               ("yaml", "one update, YAML"),
+                                               ("json", "one update, JSON event"),
+                                               ("echo", "floor: the event through `cat` instead")))
         o.append("")
     # extra sizes
     extra = sorted({(m, n) for (m, n, op) in cp if op.endswith("@e1")})

@@ -40,26 +40,10 @@ spec:
 EOF
 }
 
-slice() {	# slice NAME SERVICE INDENT IP...
-	local name=$1 service=$2 ind=$3 a
+slice() {	# slice NAME SERVICE INDENT IP...: topo.sh's, indented
+	local name=$1 service=$2 ind=$3
 	shift 3
-	{
-		cat <<EOF
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  labels:
-    kubernetes.io/service-name: $service
-  name: $name
-  namespace: default
-addressType: IPv4
-endpoints:
-EOF
-		for a in "$@"; do
-			printf -- '- addresses:\n  - %s\n  conditions:\n    ready: true\n' "$a"
-		done
-		printf 'ports:\n- name: ""\n  port: 8080\n  protocol: TCP\n'
-	} | sed "s/^/$ind/"
+	slice_yaml "$name" "$service" 8080 "$@" | sed "s/^/$ind/"
 }
 
 # event TYPE OBJECT-FUNCTION ARGS...: a watch event, as

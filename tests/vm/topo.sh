@@ -11,6 +11,7 @@
 #   listening podN    its servers listen on 8080 and 9000 (TCP), waits up
 #                     to 20 s; prints ss's sockets
 #   svc_yaml ...      a NodePort Service and its EndpointSlice (below)
+#   slice_yaml ...    an EndpointSlice alone
 
 pod_ip() { echo "10.244.0.1${1#pod}"; }
 
@@ -66,7 +67,7 @@ listening() {
 # svc_yaml NAME IP PORT TARGET NODEPORT IP...: a NodePort service and its
 # slice; the protocol is $PROTO (default TCP)
 svc_yaml() {
-	local name=$1 ip=$2 port=$3 tp=$4 np=$5 a
+	local name=$1 ip=$2 port=$3 tp=$4 np=$5
 	shift 5
 	cat <<EOF
 ---
@@ -84,18 +85,28 @@ spec:
     targetPort: $tp
     nodePort: $np
 ---
+EOF
+	slice_yaml "$name-abcde" "$name" "$tp" "$@"
+}
+
+# slice_yaml NAME SERVICE PORT IP...: an EndpointSlice of SERVICE, every
+# IP ready, one unnamed port (protocol $PROTO, default TCP)
+slice_yaml() {
+	local name=$1 service=$2 port=$3 a
+	shift 3
+	cat <<EOF
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
 metadata:
-  name: $name-abcde
+  name: $name
   namespace: default
   labels:
-    kubernetes.io/service-name: $name
+    kubernetes.io/service-name: $service
 addressType: IPv4
 endpoints:
 EOF
 	for a in "$@"; do
 		printf -- '- addresses:\n  - %s\n  conditions:\n    ready: true\n' "$a"
 	done
-	printf 'ports:\n- name: ""\n  port: %s\n  protocol: %s\n' "$tp" "${PROTO:-TCP}"
+	printf 'ports:\n- name: ""\n  port: %s\n  protocol: %s\n' "$port" "${PROTO:-TCP}"
 }
