@@ -13,8 +13,9 @@
 
 #include "nl_batch.h"
 #include "nl_svc.h"
+#include "nlw.h"
 
-#define NA(len)	((size_t)nla_total_size(len))
+#define NA(len)	((size_t)NLA_ALIGN(NLA_HDRLEN + (len)))
 
 static size_t key_size(const struct batch_op *o)
 {
@@ -33,24 +34,22 @@ size_t ksvc_batch_size(const struct batch_op *ops, size_t n)
 int ksvc_put_batch(struct nl_msg *msg, struct batch_op *ops, size_t n,
 		   uint32_t flags)
 {
-	size_t i;
-	int err;
+	struct nlw w;
 
-	if (flags && nla_put_u32(msg, KSVC_A_BATCH_FLAGS, flags))
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
+	nlw_open(&w, msg);
+	if (flags)
+		nlw_u32(&w, KSVC_A_BATCH_FLAGS, flags);
+	for (size_t i = 0; i < n && !w.err; i++) {
 		struct batch_op *o = &ops[i];
 
-		o->start = nlmsg_hdr(msg)->nlmsg_len;
+		o->start = nlw_off(&w);
 		if (o->svc)
-			err = ksvc_put_svc_op(msg, o->svc, o->op);
+			ksvc_w_svc(&w, o->svc, o->op);
 		else
-			err = ksvc_put_svc_key_op(msg, o->ns, o->name, o->op);
-		if (err)
-			return err;
-		o->end = nlmsg_hdr(msg)->nlmsg_len;
+			ksvc_w_svc_key(&w, o->ns, o->name, o->op);
+		o->end = nlw_off(&w);
 	}
-	return 0;
+	return nlw_close(&w, msg);
 }
 
 const struct batch_op *ksvc_batch_at(const struct batch_op *ops, size_t n,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Model service -> KSVC_A_SERVICE and its KSVC_A_BACKENDS chunks, exactly
- * as include/uapi/linux/ksvc.h lays them out.  Every put is checked: a
+ * as include/uapi/linux/ksvc.h lays them out, through nlw (nlw.h).  Every
+ * put is checked (nlw's error is sticky, and returned at the end): a
  * message that silently lost an attribute would program the kernel with
  * half a service.
  */
@@ -11,8 +12,10 @@
 #include <netlink/attr.h>
 
 #include "nl_svc.h"
+#include "nlw.h"
 
-#define NA(len)	((size_t)nla_total_size(len))
+/* nla_total_size(), without a call into libnl per attribute */
+#define NA(len)	((size_t)NLA_ALIGN(NLA_HDRLEN + (len)))
 
 /*
  * nla_len is 16 bits, so a nest cannot pass 64 KiB: backend sets travel
@@ -21,16 +24,6 @@
  */
 #define KSVC_CHUNK_MAX		500
 #define KSVC_CHUNK_BYTES	60000
-
-/*
- * libnl silently drops an empty nest, but an empty ADDRS list means
- * "none" here.  And a nest over 64 KiB is refused by libnl, which reports
- * it only through this return.
- */
-static int nest_end(struct nl_msg *msg, struct nlattr *n)
-{
-	return nla_nest_end_keep_empty(msg, n) < 0 ? -E2BIG : 0;
-}
 
 static size_t str_size(const char *s)
 {
@@ -98,28 +91,24 @@ size_t ksvc_svc_size(const struct m_service *s)
 	return n + ksvc_backends_size(s);
 }
 
-static int put_ip(struct nl_msg *msg, int a4, int a6, const struct m_addr *a)
+static void put_ip(struct nlw *w, int a4, int a6, const struct m_addr *a)
 {
 	if (a->family == AF_INET6)
-		return nla_put(msg, a6, 16, a->a);
-	return nla_put(msg, a4, 4, a->a);
+		nlw_put(w, a6, 16, a->a);
+	else
+		nlw_put(w, a4, 4, a->a);
 }
 
-static int put_addrs(struct nl_msg *msg, uint8_t kind, const struct m_addr *a,
-		     size_t n)
+static void put_addrs(struct nlw *w, uint8_t kind, const struct m_addr *a,
+		      size_t n)
 {
-	struct nlattr *e;
-	size_t i;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t e = nlw_nest(w, KSVC_ADDR_A_ENTRY);
 
-	for (i = 0; i < n; i++) {
-		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
-		if (!e || nla_put_u8(msg, KSVC_ADDR_A_KIND, kind) ||
-		    put_ip(msg, KSVC_ADDR_A_IN, KSVC_ADDR_A_IN6, &a[i]))
-			return -EMSGSIZE;
-		if (nest_end(msg, e))
-			return -E2BIG;
+		nlw_u8(w, KSVC_ADDR_A_KIND, kind);
+		put_ip(w, KSVC_ADDR_A_IN, KSVC_ADDR_A_IN6, &a[i]);
+		nlw_nest_end(w, e);
 	}
-	return 0;
 }
 
 size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out)
@@ -135,47 +124,41 @@ size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out)
 	return n;
 }
 
-static int put_svc_addrs(struct nl_msg *msg, const struct m_service *s)
+static void put_svc_addrs(struct nlw *w, const struct m_service *s)
 {
-	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_ADDRS);
+	/* Always present, even empty: SVC_SET replaces the whole service. */
+	uint32_t n = nlw_nest(w, KSVC_SVC_A_ADDRS);
 	struct m_addr zero[2];
 	size_t n_zero = ksvc_alloc_families(s, zero);
-	int err;
 
-	/* Always present, even empty: SVC_SET replaces the whole service. */
-	if (!n)
-		return -EMSGSIZE;
 	/* All zeros: "my current ClusterIP of this family, else a free one". */
-	err = put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, zero, n_zero) ?:
-	      put_addrs(msg, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips) ?:
-	      put_addrs(msg, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips) ?:
-	      put_addrs(msg, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress);
-	return err ?: nest_end(msg, n);
+	put_addrs(w, KSVC_ADDR_KIND_CLUSTER, zero, n_zero);
+	put_addrs(w, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips);
+	put_addrs(w, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips);
+	put_addrs(w, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress);
+	nlw_nest_end(w, n);
 }
 
-static int put_backend(struct nl_msg *msg, const struct m_backend *b)
+static void put_backend(struct nlw *w, const struct m_backend *b)
 {
-	struct nlattr *e = nla_nest_start(msg, KSVC_BES_A_ENTRY);
+	uint32_t e = nlw_nest(w, KSVC_BES_A_ENTRY);
 
-	if (!e || put_ip(msg, KSVC_BE_A_IN, KSVC_BE_A_IN6, &b->addr) ||
-	    nla_put_u16(msg, KSVC_BE_A_PORT, b->port) ||
-	    nla_put_u32(msg, KSVC_BE_A_FLAGS, b->flags))
-		return -EMSGSIZE;
-	if (b->weight > 0 && nla_put_u16(msg, KSVC_BE_A_WEIGHT, b->weight))
-		return -EMSGSIZE;
-	if (b->node_name && b->node_name[0] &&
-	    nla_put_string(msg, KSVC_BE_A_NODE_NAME, b->node_name))
-		return -EMSGSIZE;
-	return nest_end(msg, e);
+	put_ip(w, KSVC_BE_A_IN, KSVC_BE_A_IN6, &b->addr);
+	nlw_u16(w, KSVC_BE_A_PORT, b->port);
+	nlw_u32(w, KSVC_BE_A_FLAGS, b->flags);
+	if (b->weight > 0)
+		nlw_u16(w, KSVC_BE_A_WEIGHT, b->weight);
+	if (b->node_name && b->node_name[0])
+		nlw_str(w, KSVC_BE_A_NODE_NAME, b->node_name);
+	nlw_nest_end(w, e);
 }
 
-static struct nlattr *chunk_start(struct nl_msg *msg, const struct m_port *p)
+static uint32_t chunk_start(struct nlw *w, const struct m_port *p)
 {
-	struct nlattr *c = nla_nest_start(msg, KSVC_A_BACKENDS);
+	uint32_t c = nlw_nest(w, KSVC_A_BACKENDS);
 
-	if (!c || nla_put_u8(msg, KSVC_BES_A_PROTO, p->proto) ||
-	    nla_put_u16(msg, KSVC_BES_A_PORT, p->port))
-		return NULL;
+	nlw_u8(w, KSVC_BES_A_PROTO, p->proto);
+	nlw_u16(w, KSVC_BES_A_PORT, p->port);
 	return c;
 }
 
@@ -184,83 +167,67 @@ static struct nlattr *chunk_start(struct nl_msg *msg, const struct m_port *p)
  * keeps its own), one without entries when known to be none, else as
  * many as the entries need.
  */
-static int put_chunks(struct nl_msg *msg, const struct m_port *p,
-		      const struct m_port_backends *pb)
+static void put_chunks(struct nlw *w, const struct m_port *p,
+		       const struct m_port_backends *pb)
 {
 	size_t i, cnt = 0, bytes = 0;
-	struct nlattr *c;
-	int err;
+	uint32_t c;
 
 	if (!pb || !pb->known)
-		return 0;
-	c = chunk_start(msg, p);
-	if (!c)
-		return -EMSGSIZE;
+		return;
+	c = chunk_start(w, p);
 	for (i = 0; i < pb->n; i++) {
 		size_t b = backend_size(&pb->be[i]);
 
 		if (cnt == KSVC_CHUNK_MAX ||
 		    chunk_head_size() + bytes + b > KSVC_CHUNK_BYTES) {
-			err = nest_end(msg, c);
-			if (err)
-				return err;
-			c = chunk_start(msg, p);
-			if (!c)
-				return -EMSGSIZE;
+			nlw_nest_end(w, c);
+			c = chunk_start(w, p);
 			cnt = bytes = 0;
 		}
-		err = put_backend(msg, &pb->be[i]);
-		if (err)
-			return err;
+		put_backend(w, &pb->be[i]);
 		cnt++;
 		bytes += b;
 	}
-	return nest_end(msg, c);
+	nlw_nest_end(w, c);
+}
+
+void ksvc_w_backends(struct nlw *w, const struct m_service *s)
+{
+	for (size_t i = 0; s->backends && i < s->n_ports; i++)
+		put_chunks(w, &s->ports[i], &s->backends[i]);
 }
 
 int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s)
 {
-	size_t i;
-	int err;
+	struct nlw w;
 
-	for (i = 0; s->backends && i < s->n_ports; i++) {
-		err = put_chunks(msg, &s->ports[i], &s->backends[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	nlw_open(&w, msg);
+	ksvc_w_backends(&w, s);
+	return nlw_close(&w, msg);
 }
 
-static int put_port(struct nl_msg *msg, const struct m_port *p)
+static void put_port(struct nlw *w, const struct m_port *p)
 {
-	struct nlattr *e = nla_nest_start(msg, KSVC_PORT_A_ENTRY);
+	uint32_t e = nlw_nest(w, KSVC_PORT_A_ENTRY);
 
-	if (!e || nla_put_string(msg, KSVC_PORT_A_NAME, p->name ? p->name : "") ||
-	    nla_put_u8(msg, KSVC_PORT_A_PROTO, p->proto) ||
-	    nla_put_u16(msg, KSVC_PORT_A_PORT, p->port))
-		return -EMSGSIZE;
-	if (p->node_port && nla_put_u16(msg, KSVC_PORT_A_NODE_PORT, p->node_port))
-		return -EMSGSIZE;
-	if (p->target_port &&
-	    nla_put_u16(msg, KSVC_PORT_A_TARGET_PORT, p->target_port))
-		return -EMSGSIZE;
-	return nest_end(msg, e);
+	nlw_str(w, KSVC_PORT_A_NAME, p->name ? p->name : "");
+	nlw_u8(w, KSVC_PORT_A_PROTO, p->proto);
+	nlw_u16(w, KSVC_PORT_A_PORT, p->port);
+	if (p->node_port)
+		nlw_u16(w, KSVC_PORT_A_NODE_PORT, p->node_port);
+	if (p->target_port)
+		nlw_u16(w, KSVC_PORT_A_TARGET_PORT, p->target_port);
+	nlw_nest_end(w, e);
 }
 
-static int put_ports(struct nl_msg *msg, const struct m_service *s)
+static void put_ports(struct nlw *w, const struct m_service *s)
 {
-	struct nlattr *n = nla_nest_start(msg, KSVC_SVC_A_PORTS);
-	size_t i;
-	int err;
+	uint32_t n = nlw_nest(w, KSVC_SVC_A_PORTS);
 
-	if (!n)
-		return -EMSGSIZE;
-	for (i = 0; i < s->n_ports; i++) {
-		err = put_port(msg, &s->ports[i]);
-		if (err)
-			return err;
-	}
-	return nest_end(msg, n);
+	for (size_t i = 0; i < s->n_ports; i++)
+		put_port(w, &s->ports[i]);
+	nlw_nest_end(w, n);
 }
 
 static uint32_t svc_flags(const struct m_service *s)
@@ -271,19 +238,16 @@ static uint32_t svc_flags(const struct m_service *s)
 	       (s->itp_local ? KSVC_SVC_F_ITP_LOCAL : 0);
 }
 
-static int put_svc_scalars(struct nl_msg *msg, const struct m_service *s)
+static void put_svc_scalars(struct nlw *w, const struct m_service *s)
 {
-	if (nla_put_string(msg, KSVC_SVC_A_NAMESPACE, s->ns) ||
-	    nla_put_string(msg, KSVC_SVC_A_NAME, s->name) ||
-	    nla_put_u8(msg, KSVC_SVC_A_TYPE, s->type) ||
-	    nla_put_u32(msg, KSVC_SVC_A_FLAGS, svc_flags(s)) ||
-	    nla_put_u8(msg, KSVC_SVC_A_SCHED, s->sched))
-		return -EMSGSIZE;
+	nlw_str(w, KSVC_SVC_A_NAMESPACE, s->ns);
+	nlw_str(w, KSVC_SVC_A_NAME, s->name);
+	nlw_u8(w, KSVC_SVC_A_TYPE, s->type);
+	nlw_u32(w, KSVC_SVC_A_FLAGS, svc_flags(s));
+	nlw_u8(w, KSVC_SVC_A_SCHED, s->sched);
 	/* The timeout means nothing without affinity; absent = 10800. */
-	if (s->affinity_client_ip && s->affinity_timeout &&
-	    nla_put_u32(msg, KSVC_SVC_A_AFFINITY_TIMEOUT, s->affinity_timeout))
-		return -EMSGSIZE;
-	return 0;
+	if (s->affinity_client_ip && s->affinity_timeout)
+		nlw_u32(w, KSVC_SVC_A_AFFINITY_TIMEOUT, s->affinity_timeout);
 }
 
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
@@ -291,23 +255,32 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 	return ksvc_put_svc_op(msg, s, 0);
 }
 
+void ksvc_w_svc(struct nlw *w, const struct m_service *s, uint8_t op)
+{
+	uint32_t n;
+
+	if (s->type < M_CLUSTER_IP || s->type > M_LOAD_BALANCER) {
+		w->err = w->err ?: -EINVAL;	/* ExternalName is never sent */
+		return;
+	}
+	n = nlw_nest(w, KSVC_A_SERVICE);
+	if (op)
+		nlw_u8(w, KSVC_SVC_A_OP, op);
+	put_svc_scalars(w, s);
+	put_svc_addrs(w, s);
+	put_ports(w, s);
+	nlw_nest_end(w, n);
+	/* The backends follow the service, outside its nest. */
+	ksvc_w_backends(w, s);
+}
+
 int ksvc_put_svc_op(struct nl_msg *msg, const struct m_service *s, uint8_t op)
 {
-	struct nlattr *n;
-	int err;
+	struct nlw w;
 
-	if (s->type < M_CLUSTER_IP || s->type > M_LOAD_BALANCER)
-		return -EINVAL;		/* ExternalName is never sent */
-	n = nla_nest_start(msg, KSVC_A_SERVICE);
-	if (!n)
-		return -EMSGSIZE;
-	if (op && nla_put_u8(msg, KSVC_SVC_A_OP, op))
-		return -EMSGSIZE;
-	err = put_svc_scalars(msg, s) ?: put_svc_addrs(msg, s) ?:
-	      put_ports(msg, s);
-	err = err ?: nest_end(msg, n);
-	/* The backends follow the service, outside its nest. */
-	return err ?: ksvc_put_backends(msg, s);
+	nlw_open(&w, msg);
+	ksvc_w_svc(&w, s, op);
+	return nlw_close(&w, msg);
 }
 
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
@@ -315,15 +288,25 @@ int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
 	return ksvc_put_svc_key_op(msg, ns, name, 0);
 }
 
+void ksvc_w_svc_key(struct nlw *w, const char *ns, const char *name,
+		    uint8_t op)
+{
+	uint32_t n = nlw_nest(w, KSVC_A_SERVICE);
+
+	if (op)
+		nlw_u8(w, KSVC_SVC_A_OP, op);
+	nlw_str(w, KSVC_SVC_A_NAMESPACE, ns);
+	if (name)
+		nlw_str(w, KSVC_SVC_A_NAME, name);
+	nlw_nest_end(w, n);
+}
+
 int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
 			uint8_t op)
 {
-	struct nlattr *n = nla_nest_start(msg, KSVC_A_SERVICE);
+	struct nlw w;
 
-	if (!n || (op && nla_put_u8(msg, KSVC_SVC_A_OP, op)) ||
-	    nla_put_string(msg, KSVC_SVC_A_NAMESPACE, ns))
-		return -EMSGSIZE;
-	if (name && nla_put_string(msg, KSVC_SVC_A_NAME, name))
-		return -EMSGSIZE;
-	return nest_end(msg, n);
+	nlw_open(&w, msg);
+	ksvc_w_svc_key(&w, ns, name, op);
+	return nlw_close(&w, msg);
 }

@@ -81,6 +81,16 @@ int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
 			uint8_t op);
 
 /*
+ * The same three into a writer that is already open (nlw.h), for
+ * requests of many services: errors stay in @w->err.
+ */
+struct nlw;
+void ksvc_w_svc(struct nlw *w, const struct m_service *s, uint8_t op);
+void ksvc_w_svc_key(struct nlw *w, const char *ns, const char *name,
+		    uint8_t op);
+void ksvc_w_backends(struct nlw *w, const struct m_service *s);
+
+/*
  * Decode one SVC_GET reply: KSVC_A_SERVICE and the KSVC_A_BACKENDS chunks
  * that follow it (0, -ENOMEM or -EBADMSG); release with ksvc_svc_free.
  */
