@@ -21,6 +21,7 @@
 #include "nl_cfg.h"
 #include "plan.h"
 #include "svc_req.h"
+#include "trace.h"
 
 static const char usage[] =
 	"Usage: ksvcctl apply -f FILE|DIR|- [-f ...] [-n NAMESPACE]\n"
@@ -156,6 +157,7 @@ static int send_plan(struct plan *p, enum dry_run dr)
 	plan_print_results(p, res, n, dr, stdout);
 	ksvc_nl_warn("apply");
 	free(res);
+	trace_step("print");
 	return 0;
 }
 
@@ -166,11 +168,13 @@ static int apply_run(const struct apply_args *a)
 	struct plan p;
 	int ret = 1;
 
+	trace_begin();
 	if (a->files.dry_run != DRY_RUN_CLIENT) {
 		if (ksvc_nl_open() < 0)
 			return 1;
 		req_nodeport_range(&o.nodeport_min, &o.nodeport_max);
 	}
+	trace_step("open");
 	if (model_load_opts(a->files.paths, a->files.n_paths, &m, &o) < 0)
 		return 1;
 	if (!m.n_svcs && !a->prune) {
@@ -178,10 +182,12 @@ static int apply_run(const struct apply_args *a)
 		return usage_error("apply", "no services passed to apply");
 	}
 	plan_from_model(&p, &m, KSVC_OP_APPLY, stdout);
+	trace_step("plan");
 	if (!a->prune || !add_prune(&p, a, &m))
 		ret = send_plan(&p, a->files.dry_run);
 	plan_free(&p);
 	model_free(&m);
+	trace_step("free");
 	return ret;
 }
 

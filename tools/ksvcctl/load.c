@@ -15,6 +15,7 @@
 #include "load.h"
 #include "model_util.h"
 #include "resolve.h"
+#include "trace.h"
 #include "validate.h"
 #include "yaml_read.h"
 
@@ -208,10 +209,13 @@ int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 		load_path_mode(paths[i], m, d, o ? o->unknown : YAML_UNKNOWN_STRICT);
 	if (o && o->ns)
 		model_set_ns(m, d, o->ns);
+	trace_step("read");
 	/* Objects with read errors are not in the model; check the rest too. */
 	validate_model(m, d, np_min, np_max);
+	trace_step("validate");
 	if (d->errors == e0)
 		resolve_model(m, d);
+	trace_step("resolve");
 	if (d->errors != e0) {
 		model_free(m);
 		ret = -1;

@@ -6,6 +6,7 @@
 
 #include "nl.h"
 #include "svc_req.h"
+#include "trace.h"
 
 static int key_request(uint8_t cmd, int flags, const char *ns,
 		       const char *name, ksvc_reply_cb cb, void *arg)
@@ -113,9 +114,11 @@ int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
 		nlmsg_free(msg);
 		return err;
 	}
+	trace_step("encode");
 	/* The kernel sizes its reply as our request plus a page. */
 	ksvc_fit_rcvbuf(nlmsg_hdr(msg)->nlmsg_len + 65536);
 	err = ksvc_nl_talk(msg, batch_reply, &r);
+	trace_step("kernel");
 	if (err) {
 		free(*res);
 		*res = NULL;
