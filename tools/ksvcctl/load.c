@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,43 @@ void model_set_ns(struct model *m, struct diag *d, const char *ns)
 		set_ns(d, &m->pods[i].ns, &m->pods[i].ns_loc, &m->pods[i].loc, ns);
 }
 
+struct check {
+	struct model *m;
+	struct diag *d;
+	int np_min, np_max;
+};
+
+static void *validate_job(void *arg)
+{
+	struct check *c = arg;
+
+	validate_model(c->m, c->d, c->np_min, c->np_max);
+	return NULL;
+}
+
+/*
+ * Validate, and resolve unless reading failed (@e0: errors before).  The two run side by side:
+ * validating reads the model and writes only @d, resolving writes only
+ * each service's backends, which validating never reads, and says
+ * nothing.  A model that fails validation is freed with its backends.
+ */
+static void check_model(struct model *m, struct diag *d, int e0, int np_min,
+			int np_max)
+{
+	struct check c = { m, d, np_min, np_max };
+	bool resolve = d->errors == e0;
+	pthread_t t;
+
+	if (!resolve || pthread_create(&t, NULL, validate_job, &c)) {
+		validate_job(&c);
+		if (resolve && d->errors == e0)
+			resolve_model(m, d);
+		return;
+	}
+	resolve_model(m, d);
+	pthread_join(t, NULL);
+}
+
 int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 		    const struct load_opts *o)
 {
@@ -211,11 +249,8 @@ int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 		model_set_ns(m, d, o->ns);
 	trace_step("read");
 	/* Objects with read errors are not in the model; check the rest too. */
-	validate_model(m, d, np_min, np_max);
-	trace_step("validate");
-	if (d->errors == e0)
-		resolve_model(m, d);
-	trace_step("resolve");
+	check_model(m, d, e0, np_min, np_max);
+	trace_step("validate+resolve");
 	if (d->errors != e0) {
 		model_free(m);
 		ret = -1;
