@@ -140,6 +140,42 @@ static bool word_odd(uint64_t x)
 }
 
 /*
+ * The bytes of @x equal to @c, as their high bits: exact up to the first
+ * in memory on little-endian machines (a borrow may mark bytes after it).
+ */
+static uint64_t word_eq(uint64_t x, char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t v = x ^ (ones * (unsigned char)c);
+
+	return (v - ones) & ~v & high;
+}
+
+/* The first ':' or '#' in [@q, @e), or @e; eight bytes at a time. */
+static const char *colon_or_hash(const char *q, const char *e)
+{
+	uint64_t w, m;
+
+	while (e - q >= 8) {
+		memcpy(&w, q, 8);
+		m = word_eq(w, ':') | word_eq(w, '#');
+		/* a wrong guess is harmless: the caller looks at the byte */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (m)
+			return q + (__builtin_ctzll(m) >> 3);
+#else
+		if (m)
+			return q + (__builtin_clzll(m) >> 3);
+#endif
+		q += 8;
+	}
+	while (q < e && *q != ':' && *q != '#')
+		q++;
+	return q;
+}
+
+/*
  * Find the end of the line at f->pos: f->lend.  False if it holds a byte
  * libyaml may treat otherwise: a control (tab, CR), DEL, non-ASCII.  Eight
  * bytes at a time: this looks at every byte of the input.
@@ -255,7 +291,10 @@ static const char *plain_end(const char *p, const char *e, bool *colon)
 	const char *q = p;
 
 	*colon = false;
-	for (; q < e; q++) {
+	for (;; q++) {
+		q = colon_or_hash(q, e);
+		if (q == e)
+			break;
 		if (*q == ':' && blank_or_end(q + 1, e)) {
 			*colon = true;
 			break;
