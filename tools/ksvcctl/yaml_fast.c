@@ -128,20 +128,34 @@ static const char *line_end(const struct yfast *f)
 	return f->buf + f->lend;
 }
 
-/* Any byte of @x below 0x20, 0x7f, or 0x80 and up? (bit-twiddling hacks) */
-static bool word_odd(uint64_t x)
+/*
+ * The bytes of @x below 0x20, 0x7f, or 0x80 and up, as their high bits
+ * (bit-twiddling hacks): exact up to the first in memory on little-endian
+ * machines (a borrow may mark bytes after it).
+ */
+static uint64_t word_odd(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t high = 0x8080808080808080ULL;
 	uint64_t del = x ^ (ones * 0x7f);
 
-	return (x & high) || ((x - ones * 0x20) & ~x & high) ||
+	return (x & high) | ((x - ones * 0x20) & ~x & high) |
 	       ((del - ones) & ~del & high);
 }
 
+/* How many bytes of a word come before the first marked in @m (not 0). */
+static size_t first_marked(uint64_t m)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_ctzll(m) >> 3;
+#else
+	(void)m;
+	return 0;	/* not exact there: the caller goes byte by byte */
+#endif
+}
+
 /*
- * The bytes of @x equal to @c, as their high bits: exact up to the first
- * in memory on little-endian machines (a borrow may mark bytes after it).
+ * The bytes of @x equal to @c, as their high bits; exact as word_odd().
  */
 static uint64_t word_eq(uint64_t x, char c)
 {
@@ -160,14 +174,8 @@ static const char *colon_or_hash(const char *q, const char *e)
 	while (e - q >= 8) {
 		memcpy(&w, q, 8);
 		m = word_eq(w, ':') | word_eq(w, '#');
-		/* a wrong guess is harmless: the caller looks at the byte */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		if (m)
-			return q + (__builtin_ctzll(m) >> 3);
-#else
-		if (m)
-			return q + (__builtin_clzll(m) >> 3);
-#endif
+		if (m)		/* the caller looks at the byte */
+			return q + first_marked(m);
 		q += 8;
 	}
 	while (q < e && *q != ':' && *q != '#')
@@ -183,12 +191,15 @@ static const char *colon_or_hash(const char *q, const char *e)
 static bool scan_line(struct yfast *f)
 {
 	const char *p = f->buf + f->pos, *e = f->buf + f->len;
-	uint64_t w;
+	uint64_t w, m;
 
 	while (e - p >= 8) {
 		memcpy(&w, p, 8);
-		if (word_odd(w))
+		m = word_odd(w);
+		if (m) {
+			p += first_marked(m);
 			break;
+		}
 		p += 8;
 	}
 	for (; p < e && *p != '\n'; p++)
