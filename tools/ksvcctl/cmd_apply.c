@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -161,11 +163,19 @@ static int send_plan(struct plan *p, enum dry_run dr)
 	return 0;
 }
 
+static void *free_sources(void *m)
+{
+	model_free_sources(m);
+	return NULL;
+}
+
 static int apply_run(const struct apply_args *a)
 {
 	struct load_opts o = { .unknown = a->files.validate, .ns = a->ns };
 	struct model m = { 0 };
+	bool freeing;
 	struct plan p;
+	pthread_t t;
 	int ret = 1;
 
 	trace_begin();
@@ -181,11 +191,19 @@ static int apply_run(const struct apply_args *a)
 		model_free(&m);
 		return usage_error("apply", "no services passed to apply");
 	}
+	/*
+	 * The slices and pods are spent once the services are resolved: free
+	 * them on another CPU while this one plans, encodes and waits for the
+	 * kernel (a third of the model's frees at 10000 services).
+	 */
+	freeing = !pthread_create(&t, NULL, free_sources, &m);
 	plan_from_model(&p, &m, KSVC_OP_APPLY, stdout);
 	trace_step("plan");
 	if (!a->prune || !add_prune(&p, a, &m))
 		ret = send_plan(&p, a->files.dry_run);
 	plan_free(&p);
+	if (freeing)
+		pthread_join(t, NULL);
 	model_free(&m);
 	trace_step("free");
 	return ret;

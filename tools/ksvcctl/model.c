@@ -152,17 +152,26 @@ const char *m_keep_file(struct model *m, const char *name)
 	return *slot;
 }
 
+void model_free_sources(struct model *m)
+{
+	for (size_t i = 0; i < m->n_slices; i++)
+		m_slice_free(&m->slices[i]);
+	free(m->slices);
+	m->slices = NULL;
+	m->n_slices = 0;
+	for (size_t i = 0; i < m->n_pods; i++)
+		m_pod_free(&m->pods[i]);
+	free(m->pods);
+	m->pods = NULL;
+	m->n_pods = 0;
+}
+
 void model_free(struct model *m)
 {
 	for (size_t i = 0; i < m->n_svcs; i++)
 		m_service_free(&m->svcs[i]);
 	free(m->svcs);
-	for (size_t i = 0; i < m->n_slices; i++)
-		m_slice_free(&m->slices[i]);
-	free(m->slices);
-	for (size_t i = 0; i < m->n_pods; i++)
-		m_pod_free(&m->pods[i]);
-	free(m->pods);
+	model_free_sources(m);
 	for (size_t i = 0; i < m->n_files; i++)
 		free(m->files[i]);
 	free(m->files);

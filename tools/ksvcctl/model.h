@@ -164,6 +164,11 @@ struct model {
 };
 
 void model_free(struct model *m);
+/*
+ * Free the EndpointSlices (and Endpoints) and Pods only: once the services
+ * are resolved, nothing reads them; their locations' file names stay.
+ */
+void model_free_sources(struct model *m);
 
 /* Move @from's objects (and file names) to the end of @to's; @from ends empty. */
 void model_append(struct model *to, struct model *from);
