@@ -10,6 +10,7 @@
  * keeps what it has.
  */
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,7 +18,7 @@
 #include <linux/ksvc.h>
 
 #include "model_util.h"
-#include "dupindex.h"
+#include "hmap.h"
 #include "resolve.h"
 
 /*
@@ -83,12 +84,20 @@ static const struct m_ep_port *slice_port(const struct m_slice *sl,
 	return NULL;
 }
 
-/* Slices are found by (namespace, service) in a sorted index. */
-static void slice_key(const void *ctx, size_t i, struct dkey *k)
+/*
+ * "ns/name" in @buf (a name holds no '/'); one longer than validation
+ * allows is cut, which can only group slices of a model that fails it.
+ */
+static const char *group_key(char *buf, size_t size, const char *ns,
+			     const char *name)
 {
-	const struct m_slice *sl = &((const struct model *)ctx)->slices[i];
+	size_t a = strnlen(ns, size - 2), b = strnlen(name, size - 2 - a);
 
-	*k = (struct dkey){ sl->ns, sl->service, 0 };
+	memcpy(buf, ns, a);
+	buf[a] = '/';
+	memcpy(buf + a + 1, name, b);
+	buf[a + 1 + b] = '\0';
+	return buf;
 }
 
 static void from_slices(const struct m_slice *const *slices, size_t n,
@@ -197,25 +206,38 @@ void resolve_service(struct m_service *s, const struct m_slice *const *slices,
 	}
 }
 
+/*
+ * Slices are grouped by (namespace, service) in a hash map: each group's
+ * value is its first slice (index + 1), @next chains the rest, in input
+ * order.
+ */
 int resolve_model(struct model *m, struct diag *d)
 {
-	size_t *sorted = dup_sorted(m->n_slices, slice_key, m);
+	size_t *next = m_xcalloc(m->n_slices + 1, sizeof(*next));
 	const struct m_slice **sl = m_xcalloc(m->n_slices + 1, sizeof(*sl));
+	struct hmap groups = { 0 };
+	char key[2 * KSVC_NAME_MAX + 256];
 
 	(void)d;
-	if (!sorted)
-		m_oom();
+	for (size_t i = m->n_slices; i-- > 0;) {
+		const struct m_slice *x = &m->slices[i];
+		void **v = hmap_slot(&groups, group_key(key, sizeof(key), x->ns,
+							x->service));
+
+		next[i] = (size_t)(uintptr_t)*v;
+		*v = (void *)(uintptr_t)(i + 1);
+	}
 	for (size_t i = 0; i < m->n_svcs; i++) {
 		struct m_service *s = &m->svcs[i];
-		struct dkey want = { s->ns, s->name, 0 };
-		size_t n, first = dup_range(sorted, m->n_slices, slice_key, m,
-					    &want, &n);
+		size_t n = 0, at = (size_t)(uintptr_t)hmap_get(&groups,
+			group_key(key, sizeof(key), s->ns, s->name));
 
-		for (size_t x = 0; x < n; x++)
-			sl[x] = &m->slices[sorted[first + x]];
+		for (; at; at = next[at - 1])
+			sl[n++] = &m->slices[at - 1];
 		resolve_service(s, sl, n, false, m->pods, m->n_pods);
 	}
+	hmap_free(&groups);
 	free(sl);
-	free(sorted);
+	free(next);
 	return 0;
 }
