@@ -4,6 +4,7 @@
  */
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "front_util.h"
 
@@ -180,6 +181,103 @@ static void stdin_dash(void **state)
 	model_free(&m);
 }
 
+/* @n Services of one port, "svc-0" ... , in a new temporary file. */
+static void big_file(char *path, int n)
+{
+	int fd = mkstemp(path);
+	FILE *fp;
+
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < n; i++)
+		fprintf(fp, "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n"
+			"spec:\n  clusterIP: 10.96.%d.%d\n  ports:\n  - port: 80\n---\n",
+			i, i / 250, i % 250 + 1);
+	fclose(fp);
+}
+
+/* A file of 1 MB and more is mapped, not read: the same model. */
+static void big_file_mapped(void **state)
+{
+	char path[] = "/tmp/ksvc-unit-big-XXXXXX";
+	char *paths[] = { path };
+	struct model m;
+	struct fx f;
+
+	(void)state;
+	big_file(path, 20000);			/* about 2 MB */
+	assert_int_equal(load(&f, paths, 1), 0);
+	assert_no_errors(&f);
+	assert_int_equal(f.m.n_svcs, 20000);
+	assert_string_equal(f.m.svcs[19999].name, "svc-19999");
+	assert_int_equal(f.m.svcs[19999].loc.line, 19999 * 9 + 1);
+	/* the same through stdin, which is read */
+	paths[0] = "-";
+	assert_int_equal(with_fd(0, path, O_RDONLY, paths, 1, &m), 0);
+	assert_int_equal(m.n_svcs, 20000);
+	assert_int_equal(m.svcs[19999].loc.line, 19999 * 9 + 1);
+	model_free(&m);
+	fx_free(&f);
+	unlink(path);
+}
+
+/* Child: load @path, messages to @err; exit 0 or 1 as model_load() went. */
+static void load_in_child(const char *path, const char *err)
+{
+	char *paths[] = { (char *)path };
+	struct model m;
+	int fd = open(err, O_WRONLY | O_TRUNC);
+
+	dup2(fd, 2);
+	_exit(model_load(paths, 1, &m) < 0);
+}
+
+/*
+ * A mapped file cut short while it is read (SIGBUS where its pages went)
+ * ends with a message and exit status 1, never with the signal.  The cut
+ * comes at growing delays until one lands while the file is being read.
+ */
+static void file_shrinking_while_read(void **state)
+{
+	char path[] = "/tmp/ksvc-unit-shrink-XXXXXX";
+	char err[] = "/tmp/ksvc-unit-shrerr-XXXXXX";
+	int hits = 0, fd = mkstemp(err);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (int t = 0; t < 40 && !hits; t++) {
+		char buf[512] = "";
+		int status;
+		pid_t pid;
+		FILE *fp;
+
+		big_file(path, 200000);		/* about 20 MB */
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid)
+			load_in_child(path, err);
+		usleep(1000 * (t + 1));
+		assert_int_equal(truncate(path, 100), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));		/* not killed by SIGBUS */
+		fp = fopen(err, "r");
+		assert_non_null(fp);
+		if (!fread(buf, 1, sizeof(buf) - 1, fp))
+			buf[0] = '\0';
+		fclose(fp);
+		if (strstr(buf, "the file shrank while it was being read")) {
+			assert_int_equal(WEXITSTATUS(status), 1);
+			hits++;
+		}
+		unlink(path);
+		memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
+	}
+	unlink(err);
+	assert_int_equal(hits, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +289,8 @@ int main(void)
 		cmocka_unit_test(node_port_range_option),
 		cmocka_unit_test(model_load_prints_to_stderr),
 		cmocka_unit_test(stdin_dash),
+		cmocka_unit_test(big_file_mapped),
+		cmocka_unit_test(file_shrinking_while_read),
 	};
 
 	return cmocka_run_group_tests_name("load", tests, NULL, NULL);

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "load.h"
 #include "model_util.h"
@@ -21,6 +24,7 @@
 #include "yaml_read.h"
 
 #define LOAD_MAX_BYTES	(256u << 20)	/* bytes per file; far above any manifest */
+#define MAP_MIN		(1u << 20)	/* smaller files are read, not mapped */
 
 /* Read all of @f; NULL with errno set on failure. */
 static char *read_all(FILE *f, size_t *len)
@@ -79,6 +83,51 @@ static int load_stream(const char *name, FILE *f, struct model *m,
 	return ret;
 }
 
+static const char *mapped;	/* the file mapped now, for on_sigbus() */
+
+/*
+ * A mapped file that shrinks under us (truncated and rewritten while we
+ * read it) raises SIGBUS where the pages went.  Nothing has been sent to
+ * the kernel yet: say so and stop.
+ */
+static void on_sigbus(int sig)
+{
+	static const char a[] = "error: ";
+	static const char b[] = ": the file shrank while it was being read; nothing was applied\n";
+
+	(void)sig;
+	if (write(2, a, sizeof(a) - 1) < 0 ||
+	    write(2, mapped, strlen(mapped)) < 0 ||
+	    write(2, b, sizeof(b) - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+/*
+ * Big files are mapped, not copied: copying 16 MB into a buffer costs a
+ * page fault and a page to clear per 4 KiB, then the copy.  0: read it.
+ */
+static int load_mapped(const char *path, int fd, struct model *m,
+		       struct diag *d, enum yaml_unknown u, int *ret)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < MAP_MIN ||
+	    st.st_size > LOAD_MAX_BYTES)
+		return 0;
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	mapped = path;
+	sigaction(SIGBUS, &sa, &old);
+	*ret = yaml_read_buf_mode(path, p, st.st_size, m, d, u);
+	sigaction(SIGBUS, &old, NULL);
+	munmap(p, st.st_size);
+	return 1;
+}
+
 static int load_file(const char *path, struct model *m, struct diag *d,
 		     enum yaml_unknown u)
 {
@@ -89,7 +138,8 @@ static int load_file(const char *path, struct model *m, struct diag *d,
 		io_error(d, path, "cannot open");
 		return -1;
 	}
-	ret = load_stream(path, f, m, d, u);
+	if (!load_mapped(path, fileno(f), m, d, u, &ret))
+		ret = load_stream(path, f, m, d, u);
 	fclose(f);
 	return ret;
 }
