@@ -59,8 +59,24 @@ int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,
 			  &a->family, &a->a, extack);
 }
 
+/*
+ * The node named by @attr, as the one @prev (a backend parsed earlier
+ * into the same set holds it, so it stays) when the name is the same:
+ * most backends of a set share a few nodes, and a lookup takes the
+ * table's lock.  The policy found the NUL within KSVC_NAME_MAX bytes.
+ */
+static struct ksvc_node *node_of(const struct nlattr *attr,
+				 struct ksvc_node *prev)
+{
+	const char *name = nla_data(attr);
+
+	if (prev && !strcmp(ksvc_node_name(prev), name))
+		return ksvc_node_hold(prev);
+	return ksvc_node_get(name);
+}
+
 static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
-		    struct netlink_ext_ack *extack)
+		    struct ksvc_node *prev, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KSVC_BE_A_MAX + 1];
 
@@ -81,11 +97,8 @@ static int parse_be(const struct nlattr *attr, struct ksvc_backend *be,
 	if (tb[KSVC_BE_A_WEIGHT])
 		be->weight = nla_get_u16(tb[KSVC_BE_A_WEIGHT]);
 	if (tb[KSVC_BE_A_NODE_NAME]) {
-		char node[KSVC_NAME_MAX];
-		struct ksvc_node *n;
+		struct ksvc_node *n = node_of(tb[KSVC_BE_A_NODE_NAME], prev);
 
-		nla_strscpy(node, tb[KSVC_BE_A_NODE_NAME], sizeof(node));
-		n = ksvc_node_get(node);
 		if (IS_ERR(n))
 			return PTR_ERR(n);
 		be->node = n;
@@ -131,7 +144,9 @@ static int fill_beset(const struct ksvc_chunks *chunks, u8 proto, u16 port,
 		nla_for_each_nested(e, c, erem) {
 			if (nla_type(e) != KSVC_BES_A_ENTRY)
 				continue;
-			err = parse_be(e, &bes->be[i++], extack);
+			err = parse_be(e, &bes->be[i], i ? bes->be[i - 1].node : NULL,
+				       extack);
+			i++;
 			if (err)
 				return err;
 		}

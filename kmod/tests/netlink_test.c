@@ -29,6 +29,8 @@ struct req {
 	u16 chunk_port;		/* the chunks name this port (0: .port) */
 	bool be_v6;
 	bool be_dup;		/* the last backend repeats the first */
+	const char *const *nodes;	/* backend i's node: nodes[i % n_nodes] */
+	int n_nodes;			/* 0: every backend on "node-1" */
 	unsigned int max_backends;	/* module parameter for the case */
 };
 
@@ -59,7 +61,8 @@ static void put_be(struct sk_buff *skb, const struct req *r, int i)
 		nla_put_in_addr(skb, KSVC_BE_A_IN, IP(10, 244, i / 250, 1 + i % 250));
 	nla_put_u16(skb, KSVC_BE_A_PORT, 8080);
 	nla_put_u32(skb, KSVC_BE_A_FLAGS, KSVC_BE_F_READY | KSVC_BE_F_SERVING);
-	nla_put_string(skb, KSVC_BE_A_NODE_NAME, "node-1");
+	nla_put_string(skb, KSVC_BE_A_NODE_NAME,
+		       r->n_nodes ? r->nodes[i % r->n_nodes] : "node-1");
 	nla_nest_end(skb, e);
 }
 
@@ -317,6 +320,41 @@ static void ksvc_fill_svc_test(struct kunit *test)
 }
 
 /* A set larger than one nest can hold arrives in chunks and is whole. */
+/*
+ * Backends naming the node the one before names share it (node_of()
+ * takes the earlier backend's, without the table); the others look
+ * theirs up: same name, same node, whatever the order.
+ */
+static void ksvc_parse_beset_nodes_test(struct kunit *test)
+{
+	static const char *const nodes[] = { "a", "a", "b", "a", "", "c", "c" };
+	struct ksvc_node *const *n;
+	struct req r = good;
+	struct parse_ctx *c = ctx(test);
+	struct ksvc_beset *bes;
+	struct ksvc_backend be[7];
+	u32 i;
+
+	r.nbe = 7;
+	r.nodes = nodes;
+	r.n_nodes = ARRAY_SIZE(nodes);
+	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
+	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	KUNIT_ASSERT_EQ(test, bes->n, 7U);
+	for (i = 0; i < 7; i++)		/* sorted by address: i's own */
+		be[i] = bes->be[i];
+	for (i = 0; i < 7; i++)
+		KUNIT_EXPECT_STREQ(test, ksvc_node_name(be[i].node), nodes[i]);
+	n = &be[0].node;
+	KUNIT_EXPECT_PTR_EQ(test, be[1].node, *n);
+	KUNIT_EXPECT_PTR_EQ(test, be[3].node, *n);
+	KUNIT_EXPECT_PTR_NE(test, be[2].node, *n);
+	KUNIT_EXPECT_NULL(test, be[4].node);
+	KUNIT_EXPECT_PTR_EQ(test, be[6].node, be[5].node);
+	KUNIT_EXPECT_PTR_NE(test, be[5].node, *n);
+	ctx_free(c);
+}
+
 static void ksvc_parse_beset_test(struct kunit *test)
 {
 	struct req r = good;
@@ -370,6 +408,7 @@ static void ksvc_parse_beset_test(struct kunit *test)
 static struct kunit_case ksvc_netlink_cases[] = {
 	KUNIT_CASE(ksvc_parse_svc_test),
 	KUNIT_CASE(ksvc_parse_beset_test),
+	KUNIT_CASE(ksvc_parse_beset_nodes_test),
 	KUNIT_CASE_PARAM(ksvc_parse_svc_bad_test, bad_gen_params),
 	KUNIT_CASE(ksvc_fill_svc_test),
 	{}
