@@ -68,6 +68,7 @@ struct rd {
 	struct model *m;
 	enum yaml_unknown unknown;
 	bool events;		/* watch events are read (ksvcctl watch) */
+	bool nul_free;		/* the document's strings hold no NUL */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -311,7 +312,7 @@ static yaml_node_t *map_get(const struct rd *r, const yaml_node_t *n,
 static bool scalar_text_ok(const struct rd *r, const yaml_node_t *n,
 			   const struct path *path)
 {
-	if (strlen(sval(n)) == n->data.scalar.length)
+	if (r->nul_free || strlen(sval(n)) == n->data.scalar.length)
 		return true;
 	err_at(r, n, "%s: Invalid value: %s: must not contain a NUL character",
 	       PS(path), "string");
@@ -2206,6 +2207,8 @@ static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root,
 		     bool tree)
 {
 	r->doc = doc;
+	/* yaml_fast declines control bytes and "\u": its strings have no NUL */
+	r->nul_free = tree;
 	if (!is_null(root) && (tree || check_budget(r, root)))
 		read_object(r, root);
 	r->doc = NULL;		/* @doc is the caller's, and goes */
