@@ -85,6 +85,11 @@ static int load_stream(const char *name, FILE *f, struct model *m,
 
 static const char *mapped;	/* the file mapped now, for on_sigbus() */
 
+static void say(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
 /*
  * A mapped file that shrinks under us (truncated and rewritten while we
  * read it) raises SIGBUS where the pages went.  Nothing has been sent to
@@ -92,14 +97,10 @@ static const char *mapped;	/* the file mapped now, for on_sigbus() */
  */
 static void on_sigbus(int sig)
 {
-	static const char a[] = "error: ";
-	static const char b[] = ": the file shrank while it was being read; nothing was applied\n";
-
 	(void)sig;
-	if (write(2, a, sizeof(a) - 1) < 0 ||
-	    write(2, mapped, strlen(mapped)) < 0 ||
-	    write(2, b, sizeof(b) - 1) < 0)
-		_exit(1);
+	say("error: ");
+	say(mapped);
+	say(": the file shrank while it was being read; nothing was changed\n");
 	_exit(1);
 }
 
@@ -259,10 +260,11 @@ static void *validate_job(void *arg)
 }
 
 /*
- * Validate, and resolve unless reading failed (@e0: errors before).  The two run side by side:
- * validating reads the model and writes only @d, resolving writes only
- * each service's backends, which validating never reads, and says
- * nothing.  A model that fails validation is freed with its backends.
+ * Validate, and resolve unless reading failed (@e0: the errors before).
+ * The two run side by side: validating reads the model and writes only
+ * @d, resolving writes only each service's backends, which validating
+ * never reads, and says nothing.  A model that fails validation is freed
+ * with its backends.
  */
 static void check_model(struct model *m, struct diag *d, int e0, int np_min,
 			int np_max)
