@@ -53,8 +53,8 @@
 #define SHOW_LEN	160
 
 /*
- * A visitor's field name against each name it knows: the first letters
- * settle most comparisons without a call (there are millions).
+ * Names against names (fields, keys, list words): the first letters settle
+ * most comparisons without a call, and there are millions.
  */
 static inline bool streq(const char *a, const char *b)
 {
@@ -104,7 +104,7 @@ static bool is_plain(const yaml_node_t *n)
 static bool in_list(const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if ((*list)[0] == s[0] && !strcmp(s, *list))
+		if (streq(s, *list))
 			return true;
 	return false;
 }
@@ -429,7 +429,7 @@ static const struct field *find_field(const struct schema *s, const char *name)
 	const struct field *f;
 
 	for (f = s->fields; f->name; f++)
-		if (f->name[0] == name[0] && !strcmp(f->name, name))
+		if (streq(f->name, name))
 			return f;
 	return NULL;
 }
@@ -535,8 +535,7 @@ static yaml_node_t *earlier_key(const struct rd *r, const yaml_node_t *n,
 	for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
 		yaml_node_t *k = node(r, q->key);
 
-		if (k->type == YAML_SCALAR_NODE && sval(k)[0] == name[0] &&
-		    !strcmp(sval(k), name))
+		if (k->type == YAML_SCALAR_NODE && streq(sval(k), name))
 			return k;
 	}
 	return NULL;
