@@ -126,10 +126,28 @@ const struct ksvc_backend *ksvc_beset_find(const struct ksvc_beset *bes,
 	return NULL;
 }
 
+/* Strictly increasing: sorted, and no backend twice. */
+static bool ordered(const struct ksvc_beset *bes)
+{
+	u32 i;
+
+	for (i = 1; i < bes->n; i++)
+		if (cmp(&bes->be[i - 1], &bes->be[i]) >= 0)
+			return false;
+	return true;
+}
+
+/*
+ * ksvcctl sends each set in this order (resolve.c keeps it so): one pass
+ * then finds it sorted and without duplicates, instead of sort()'s
+ * indirect comparisons.  Other senders' sets get sorted.
+ */
 int ksvc_beset_sort(struct ksvc_beset *bes, struct netlink_ext_ack *extack)
 {
 	u32 i;
 
+	if (ordered(bes))
+		return 0;
 	sort(bes->be, bes->n, sizeof(bes->be[0]), cmp_sort, NULL);
 	for (i = 1; i < bes->n; i++) {
 		const struct ksvc_backend *b = &bes->be[i];

@@ -4,6 +4,7 @@
  * sets, limits, and a randomised run against a reference model.
  */
 #include <kunit/test.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include "../backends.h"
 #include "../table.h"
@@ -265,14 +266,89 @@ static void ksvc_port_stats_test(struct kunit *test)
 	net_free(kn);
 }
 
+static void fill_random(struct ksvc_beset *bes, struct rnd_state *rs)
+{
+	u32 i;
+
+	for (i = 0; i < bes->n; i++) {
+		struct ksvc_backend *be = &bes->be[i];
+		u32 r = prandom_u32_state(rs);
+
+		memset(&be->addr, 0, sizeof(be->addr));
+		be->family = r & 1 ? AF_INET6 : AF_INET;
+		if (be->family == AF_INET)
+			be->addr.ip = IP(10, 244, r >> 1 & 1, r >> 2 & 7);
+		else
+			be->addr.ip6[3] = htonl(r >> 2 & 7);
+		be->port = htons(r >> 5 & 1 ? 8080 : 80);
+	}
+}
+
+static bool be_less(const struct ksvc_backend *a, const struct ksvc_backend *b)
+{
+	int r = memcmp(&a->addr, &b->addr, sizeof(a->addr));
+
+	if (a->family != b->family)
+		return a->family < b->family;
+	return r ? r < 0 : ntohs(a->port) < ntohs(b->port);
+}
+
+/* The reference: insertion sort, then any neighbours alike. */
+static bool ref_sort(struct ksvc_backend *be, u32 n)
+{
+	bool dup = false;
+	u32 i, j;
+
+	for (i = 1; i < n; i++) {
+		struct ksvc_backend x = be[i];
+
+		for (j = i; j && be_less(&x, &be[j - 1]); j--)
+			be[j] = be[j - 1];
+		be[j] = x;
+	}
+	for (i = 1; i < n; i++)
+		dup |= !be_less(&be[i - 1], &be[i]);
+	return dup;
+}
+
+/*
+ * Sets in random order, in order, with and without duplicates: sorted as
+ * the reference sorts them (family, address, port), or -EINVAL exactly
+ * when two backends are alike.  Half the sets come in order already, as
+ * ksvcctl sends them.
+ */
 static void ksvc_beset_sort_test(struct kunit *test)
 {
-	struct ksvc_beset *bes = beset(test, 3, 7);
+	struct ksvc_backend ref[24];
+	struct rnd_state rs;
+	int round, err;
+	u32 n, i;
 
-	KUNIT_EXPECT_EQ(test, bes->be[0].addr.ip, IP(10, 244, 0, 7));
-	bes->be[2].addr = bes->be[0].addr;
-	KUNIT_EXPECT_EQ(test, ksvc_beset_sort(bes, NULL), -EINVAL);
-	ksvc_beset_free(bes);
+	prandom_seed_state(&rs, 42);
+	for (round = 0; round < 400; round++) {
+		struct ksvc_beset *bes;
+		bool dup;
+
+		n = prandom_u32_state(&rs) % ARRAY_SIZE(ref);
+		bes = ksvc_beset_alloc(n);
+		KUNIT_ASSERT_NOT_NULL(test, bes);
+		fill_random(bes, &rs);
+		for (i = 0; i < n; i++)
+			ref[i] = bes->be[i];
+		dup = ref_sort(ref, n);
+		if (round & 1)	/* in order already, duplicates and all */
+			for (i = 0; i < n; i++)
+				bes->be[i] = ref[i];
+		err = ksvc_beset_sort(bes, NULL);
+		KUNIT_EXPECT_EQ(test, err, dup ? -EINVAL : 0);
+		for (i = 0; !err && i < n; i++) {
+			KUNIT_EXPECT_EQ(test, bes->be[i].family, ref[i].family);
+			KUNIT_EXPECT_EQ(test, memcmp(&bes->be[i].addr, &ref[i].addr,
+						     sizeof(ref[i].addr)), 0);
+			KUNIT_EXPECT_EQ(test, bes->be[i].port, ref[i].port);
+		}
+		ksvc_beset_free(bes);
+	}
 }
 
 static int replace(struct ksvc_net *kn, struct ksvc_svc *svc)

@@ -290,6 +290,106 @@ static void slices_win_over_pods(void **state)
 	fx_free(&f);
 }
 
+/* A backend as the test wrote it: for the reference of the next test. */
+struct ref_be {
+	struct m_addr addr;
+	int port;
+	uint32_t flags;
+};
+
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct ref_be *a = x, *b = y;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if (memcmp(a->addr.a, b->addr.a, sizeof(a->addr.a)))
+		return memcmp(a->addr.a, b->addr.a, sizeof(a->addr.a));
+	return a->port - b->port;
+}
+
+/* One of 24 addresses whose text order is not their byte order. */
+static const char *pick_addr(void)
+{
+	static const char *const pool[] = {
+		"10.1.0.9", "10.1.0.10", "10.1.0.100", "10.1.1.0", "9.255.255.255",
+		"10.1.0.2", "192.168.0.1", "10.2.0.1", "10.1.0.1", "172.16.0.1",
+		"10.1.255.1", "11.0.0.0", "fd00::1", "fd00::10", "fd00::9",
+		"fc00::ffff", "2001:db8::1", "fd00:0:0:1::", "::1", "fd00::a",
+		"fe80::1", "2001:db8::", "fd00::2", "10.1.0.20",
+	};
+
+	return pool[rand() % (sizeof(pool) / sizeof(pool[0]))];
+}
+
+/* A slice of @n random endpoints for port @port; each also into @ref. */
+static void put_slice(FILE *y, int k, int port, int n, struct ref_be *ref,
+		      size_t *n_ref)
+{
+	fprintf(y, SLICE("s%d", "hl") "addressType: %s\nendpoints:\n", k,
+		k % 2 ? "IPv6" : "IPv4");
+	for (int i = 0; i < n; i++) {
+		const char *a = pick_addr();
+		bool ready = rand() % 2;
+		struct m_addr ma = ip(a);
+
+		if ((ma.family == AF_INET6) != (k % 2))
+			continue;
+		fprintf(y, "- addresses: [\"%s\"]\n  conditions: {ready: %s}\n",
+			a, ready ? "true" : "false");
+		ref[*n_ref] = (struct ref_be){ ma, port, ready ? RS : 0 };
+		++*n_ref;
+	}
+	fprintf(y, "ports: [{port: %d}]\n", port);
+}
+
+/*
+ * Whatever order endpoints come in, a port's backends are unique by
+ * (address, port), the first one's conditions kept, and in the kernel's
+ * order: family, address bytes, port (the kernel checks it in one pass).
+ */
+static void backends_in_kernel_order(void **state)
+{
+	static const int ports[] = { 8080, 80, 9090, 8080 };
+
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 30; round++) {
+		struct ref_be ref[4 * 40], uniq[4 * 40];
+		size_t n_ref = 0, n_uniq = 0, len;
+		const struct m_port_backends *pb;
+		char *text = NULL;
+		FILE *y = open_memstream(&text, &len);
+		struct fx f;
+
+		fputs("apiVersion: v1\nkind: Service\nmetadata: {name: hl}\n"
+		      "spec: {clusterIP: None, ports: [{port: 80}]}\n", y);
+		for (int k = 0; k < 4; k++)
+			put_slice(y, k, ports[k], 1 + rand() % 40, ref, &n_ref);
+		fclose(y);
+		for (size_t i = 0; i < n_ref; i++) {
+			bool seen = false;
+
+			for (size_t j = 0; j < n_uniq && !seen; j++)
+				seen = !ref_cmp(&ref[i], &uniq[j]);
+			if (!seen)
+				uniq[n_uniq++] = ref[i];
+		}
+		qsort(uniq, n_uniq, sizeof(uniq[0]), ref_cmp);
+		load(&f, NULL, text);
+		pb = svc(&f, "hl")->backends;
+		assert_int_equal(pb[0].n, n_uniq);
+		for (size_t i = 0; i < n_uniq; i++) {
+			assert_true(!memcmp(&pb[0].be[i].addr, &uniq[i].addr,
+					    sizeof(uniq[i].addr)));
+			assert_int_equal(pb[0].be[i].port, uniq[i].port);
+			assert_int_equal(pb[0].be[i].flags, uniq[i].flags);
+		}
+		fx_free(&f);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +402,7 @@ int main(void)
 		cmocka_unit_test(pods_details),
 		cmocka_unit_test(nothing_known),
 		cmocka_unit_test(slices_win_over_pods),
+		cmocka_unit_test(backends_in_kernel_order),
 	};
 
 	return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);

@@ -35,21 +35,45 @@ static bool family_ok(const struct m_service *s, int family)
 	return false;
 }
 
-static bool same_addr(const struct m_addr *a, const struct m_addr *b)
+/* The kernel's order of a set: family, address bytes, port. */
+static int be_cmp(const struct m_addr *a, int port, const struct m_backend *b)
 {
-	return a->family == b->family && !memcmp(a->a, b->a, sizeof(a->a));
+	int r = a->family - b->addr.family;
+
+	if (!r)
+		r = memcmp(a->a, b->addr.a, sizeof(a->a));
+	return r ? r : port - b->port;
 }
 
-/* Add a backend unless the same address:port is there already. */
+/*
+ * Add a backend unless the same address:port is there already.  The list
+ * is kept in the kernel's order, so the kernel has nothing to sort (it
+ * checks in one pass), and a duplicate is found by bisection, not by a
+ * scan per backend.  Endpoints mostly come in address order: then the
+ * last backend is the only one compared.
+ */
 static void add_backend(struct m_port_backends *pb, const struct m_addr *a,
 			int port, uint32_t flags, const char *node)
 {
+	size_t lo = 0, hi = pb->n;
 	struct m_backend *be;
 
-	for (size_t i = 0; i < pb->n; i++)
-		if (pb->be[i].port == port && same_addr(&pb->be[i].addr, a))
+	if (hi && be_cmp(a, port, &pb->be[hi - 1]) > 0)
+		lo = hi;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = be_cmp(a, port, &pb->be[mid]);
+
+		if (!r)
 			return;
-	be = m_vpush((void **)&pb->be, &pb->n, sizeof(*be));
+		if (r > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	m_vpush((void **)&pb->be, &pb->n, sizeof(*be));
+	be = &pb->be[lo];
+	memmove(be + 1, be, (pb->n - 1 - lo) * sizeof(*be));
 	be->addr = *a;
 	be->port = port;
 	be->flags = flags;
@@ -100,10 +124,22 @@ static const char *group_key(char *buf, size_t size, const char *ns,
 	return buf;
 }
 
+/* Addresses of the slices' endpoints: the port's backends, at most. */
+static size_t n_addrs(const struct m_slice *const *slices, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t x = 0; x < n; x++)
+		for (size_t j = 0; j < slices[x]->n_eps; j++)
+			sum += slices[x]->eps[j].n_addrs;
+	return sum;
+}
+
 static void from_slices(const struct m_slice *const *slices, size_t n,
 			const struct m_service *s, const struct m_port *p,
 			struct m_port_backends *pb)
 {
+	m_vreserve((void **)&pb->be, pb->n + n_addrs(slices, n), sizeof(*pb->be));
 	for (size_t x = 0; x < n; x++) {
 		const struct m_slice *sl = slices[x];
 		const struct m_ep_port *sp = slice_port(sl, p);
