@@ -17,10 +17,13 @@ char *m_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Append one zeroed element to the array *arr of *n elements of @size
- * bytes and return it.  Capacity is implicit (the next power of two), so
- * the model's plain pointer+count arrays need no capacity field.
+ * bytes and return it.  The capacity is what malloc gave the array
+ * (malloc_usable_size()), so the model's plain pointer+count arrays need
+ * no capacity field, and any malloc'd array (or NULL) can grow here.
  */
 void *m_vpush(void **arr, size_t *n, size_t size);
+/* Room in *arr for @n elements in all, so the pushes up to @n don't move it. */
+void m_vreserve(void **arr, size_t n, size_t size);
 
 void m_labels_free(struct m_label *l, size_t n);
 void m_service_free(struct m_service *s);

@@ -707,6 +707,12 @@ static void each_item(struct rd *r, yaml_node_t *v, const struct path *path,
 	}
 }
 
+/* Items of sequence @v: what an array read from it will hold, at most. */
+static size_t n_items(const yaml_node_t *v)
+{
+	return v->data.sequence.items.top - v->data.sequence.items.start;
+}
+
 /* Read a string map (labels, selector) into a label array. */
 static void read_strmap(struct rd *r, yaml_node_t *v, const struct path *path,
 			struct m_label **out, size_t *n)
@@ -1101,6 +1107,8 @@ static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
 		s->external_name = sdup(v);
 	} else if (streq(name, "ports")) {
 		s->ports_loc = nloc(r, key);
+		m_vreserve((void **)&s->ports, s->n_ports + n_items(v),
+			   sizeof(*s->ports));
 		each_item(r, v, path, read_svc_port, s);
 	} else if (streq(name, "selector")) {
 		read_strmap(r, v, path, &s->selector, &s->n_selector);
@@ -1357,8 +1365,11 @@ static bool visit_endpoint(struct rd *r, void *obj, const char *name,
 	struct m_endpoint *ep = er->ep;
 
 	(void)key;
-	if (streq(name, "addresses"))
+	if (streq(name, "addresses")) {
+		m_vreserve((void **)&ep->addrs, ep->n_addrs + n_items(v),
+			   sizeof(*ep->addrs));
 		each_item(r, v, path, read_ep_addr, er);
+	}
 	else if (streq(name, "conditions"))
 		walk_obj(r, v, path, &conditions_schema, visit_endpoint, er);
 	else if (streq(name, "ready"))
@@ -1433,16 +1444,22 @@ static bool visit_eps(struct rd *r, void *obj, const char *name,
 		      yaml_node_t *key, yaml_node_t *v, const struct path *path)
 {
 	struct slice_rd *sr = obj;
+	struct m_slice *sl = &sr->sl;
 
 	(void)key;
-	if (streq(name, "metadata"))
+	if (streq(name, "metadata")) {
 		walk_obj(r, v, path, &meta_schema, visit_meta, &sr->md);
-	else if (streq(name, "endpoints"))
-		each_item(r, v, path, read_endpoint, &sr->sl);
-	else if (streq(name, "ports"))
-		each_item(r, v, path, read_ep_port, &sr->sl);
-	else
+	} else if (streq(name, "endpoints")) {
+		m_vreserve((void **)&sl->eps, sl->n_eps + n_items(v),
+			   sizeof(*sl->eps));
+		each_item(r, v, path, read_endpoint, sl);
+	} else if (streq(name, "ports")) {
+		m_vreserve((void **)&sl->ports, sl->n_ports + n_items(v),
+			   sizeof(*sl->ports));
+		each_item(r, v, path, read_ep_port, sl);
+	} else {
 		return false;
+	}
 	return true;
 }
 
