@@ -56,7 +56,7 @@ void ksvc_chunks_after(const struct nlattr *svc_attr, int rem,
 		       struct ksvc_chunks *c);
 
 /* Parsing helpers, exposed for the KUnit suites. */
-int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
+int ksvc_parse_svc(const struct ksvc_cfg *cfg, const struct nlattr *attr,
 		   const struct ksvc_chunks *chunks, struct ksvc_svc **out,
 		   struct netlink_ext_ack *extack);
 int ksvc_parse_addr(const struct nlattr *attr, struct ksvc_addr *a,

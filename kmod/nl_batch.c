@@ -7,6 +7,7 @@
 #include "compat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "prep.h"
 
 /* The attributes after @svc_attr up to the next service: its chunks. */
 void ksvc_chunks_after(const struct nlattr *svc_attr, int rem,
@@ -39,22 +40,27 @@ static int stage_backends(struct ksvc_net *kn, const struct ksvc_name *name,
 	return ksvc_stage(kn, name, svc, KSVC_OP_BACKENDS, result, extack);
 }
 
-/* Stage one change: a KSVC_A_SERVICE nest and its chunks. */
+/*
+ * Stage one change: a KSVC_A_SERVICE nest and its chunks.  @svc is the
+ * service prep.c built from them, or NULL: then it is parsed here.
+ */
 static int stage_one(struct ksvc_net *kn, const struct nlattr *attr,
-		     const struct ksvc_chunks *chunks, int op, int *result,
+		     const struct ksvc_chunks *chunks, int op,
+		     struct ksvc_svc *svc, int *result,
 		     struct netlink_ext_ack *extack)
 {
-	struct ksvc_svc *svc;
 	struct ksvc_name name;
 	int err = ksvc_parse_name(attr, &name, extack);
 
+	/* a nest without a good name never parsed ahead: @svc is NULL */
 	if (err)
 		return err;
 	if (op == KSVC_OP_DELETE)
 		return ksvc_stage(kn, &name, NULL, op, result, extack);
 	if (op == KSVC_OP_BACKENDS)
 		return stage_backends(kn, &name, chunks, result, extack);
-	err = ksvc_parse_svc(kn, attr, chunks, &svc, extack);
+	if (!svc)
+		err = ksvc_parse_svc(ksvc_cfg_get(kn), attr, chunks, &svc, extack);
 	if (err)
 		return err;
 	return ksvc_stage(kn, &name, svc, op, result, extack);
@@ -75,7 +81,7 @@ static int run_one(struct genl_info *info, int op)
 		return -EINVAL;
 	}
 	mutex_lock(&kn->lock);
-	err = stage_one(kn, attr, &chunks, op, NULL, info->extack);
+	err = stage_one(kn, attr, &chunks, op, NULL, NULL, info->extack);
 	if (err)
 		ksvc_abort(kn);
 	else
@@ -162,18 +168,20 @@ static void blame(const struct nlattr *attr, struct netlink_ext_ack *extack)
 }
 
 static int stage_all(struct ksvc_net *kn, struct genl_info *info,
-		     struct sk_buff *msg)
+		     struct ksvc_prep *prep, struct sk_buff *msg)
 {
 	const struct nlattr *a;
 	struct ksvc_chunks chunks;
 	int rem, result, err;
+	u32 i = 0;
 
 	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(a) != KSVC_A_SERVICE)
 			continue;
 		ksvc_chunks_after(a, rem, &chunks);
-		err = stage_one(kn, a, &chunks, op_of(a), &result,
+		err = stage_one(kn, a, &chunks, op_of(a),
+				ksvc_prep_take(prep, i++), &result,
 				info->extack) ?:
 		      put_result(msg, a, result);
 		if (err) {
@@ -216,7 +224,10 @@ static u32 batch_flags(struct genl_info *info)
 int ksvc_nl_batch(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	const struct nlattr *head = genlmsg_data(info->genlhdr);
+	int len = genlmsg_len(info->genlhdr);
 	u32 flags = batch_flags(info);
+	struct ksvc_prep *prep = NULL;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -232,11 +243,14 @@ int ksvc_nl_batch(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
 				KSVC_CMD_BATCH);
 	mutex_lock(&kn->lock);
-	err = hdr ? stage_all(kn, info, msg) : -EMSGSIZE;
+	if (hdr && ksvc_prep_worth(head, len))
+		prep = ksvc_prep_batch(ksvc_cfg_get(kn), head, len);
+	err = hdr ? stage_all(kn, info, prep, msg) : -EMSGSIZE;
 	if (err || (flags & KSVC_BATCH_F_DRY_RUN))
 		ksvc_abort(kn);
 	else
 		ksvc_commit(kn);
+	ksvc_prep_free(prep);
 	mutex_unlock(&kn->lock);
 	if (err) {
 		nlmsg_free(msg);

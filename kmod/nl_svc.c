@@ -304,7 +304,7 @@ static int parse_besets(const struct ksvc_chunks *chunks, struct ksvc_svc *svc,
 	return err;
 }
 
-static int parse_lists(struct ksvc_net *kn, struct nlattr **tb,
+static int parse_lists(const struct ksvc_cfg *cfg, struct nlattr **tb,
 		       struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
@@ -322,8 +322,7 @@ static int parse_lists(struct ksvc_net *kn, struct nlattr **tb,
 		}
 	i = 0;
 	nla_for_each_nested(a, tb[KSVC_SVC_A_PORTS], rem) {
-		err = parse_port(ksvc_cfg_get(kn), svc, a, &svc->ports[i++],
-				 extack);
+		err = parse_port(cfg, svc, a, &svc->ports[i++], extack);
 		if (err)
 			return err;
 	}
@@ -429,8 +428,11 @@ static int check_required(struct nlattr **tb, const struct nlattr *attr,
 	return 0;
 }
 
-/* Build an unpublished service from a KSVC_A_SERVICE nest. */
-int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
+/*
+ * Build an unpublished service from a KSVC_A_SERVICE nest.  Reads no
+ * table: prep.c runs it on a worker, with @cfg held by its caller.
+ */
+int ksvc_parse_svc(const struct ksvc_cfg *cfg, const struct nlattr *attr,
 		   const struct ksvc_chunks *chunks, struct ksvc_svc **out,
 		   struct netlink_ext_ack *extack)
 {
@@ -450,7 +452,7 @@ int ksvc_parse_svc(struct ksvc_net *kn, const struct nlattr *attr,
 		return -ENOMEM;
 	svc->key = &name;	/* for messages; the slot's once staged */
 	parse_scalars(tb, svc);
-	err = parse_lists(kn, tb, svc, extack) ?:
+	err = parse_lists(cfg, tb, svc, extack) ?:
 	      parse_besets(chunks, svc, extack) ?:
 	      check_svc(svc, extack);
 	svc->key = NULL;

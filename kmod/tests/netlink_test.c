@@ -9,6 +9,8 @@
 #include <net/netlink.h>
 #include "../netlink.h"
 #include "../node.h"
+#include "../prep.h"
+#include "../stats.h"
 #include "../table.h"
 
 #define IP(a, b, c, d) htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -143,7 +145,8 @@ static int parse(struct kunit *test, struct parse_ctx *c, const struct req *r)
 			ksvc_genl_family.policy, &c->extack);
 	if (!err) {
 		mutex_lock(&c->kn.lock);
-		err = ksvc_parse_svc(&c->kn, tb[KSVC_A_SERVICE], &chunks,
+		err = ksvc_parse_svc(ksvc_cfg_get(&c->kn),
+				     tb[KSVC_A_SERVICE], &chunks,
 				     &c->svc, &c->extack);
 		mutex_unlock(&c->kn.lock);
 	}
@@ -405,12 +408,118 @@ static void ksvc_parse_beset_test(struct kunit *test)
 	ctx_free(c);
 }
 
+/* The bad requests first, then good ones of 0..11 backends on two nodes. */
+static struct req batch_req(int k, char *name)
+{
+	static const char *const nodes[] = { "node-a", "node-a", "node-b" };
+	struct req r = { GOOD };
+
+	if (k % 5 == 4 && !bad_cases[k / 5 % ARRAY_SIZE(bad_cases)].r.max_backends)
+		return bad_cases[k / 5 % ARRAY_SIZE(bad_cases)].r;
+	snprintf(name, 16, "s-%d", k);
+	r.name = name;
+	r.nbe = k % 13 - 1;
+	r.chunks = 1 + k % 3;
+	r.nodes = nodes;
+	r.n_nodes = ARRAY_SIZE(nodes);
+	return r;
+}
+
+/* @n services' requests, one after the other, as one batch's attributes. */
+static void *batch(struct kunit *test, int n, int *len)
+{
+	char *buf = kunit_kzalloc(test, n * 2048, GFP_KERNEL);
+	char name[16];
+	int k;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	*len = 0;
+	for (k = 0; k < n; k++) {
+		struct req r = batch_req(k, name);
+		struct sk_buff *skb = build(test, &r);
+
+		KUNIT_ASSERT_LE(test, *len + skb->len, n * 2048);
+		memcpy(buf + *len, skb->data, skb->len);
+		*len += skb->len;
+		kfree_skb(skb);
+	}
+	return buf;
+}
+
+static void expect_same(struct kunit *test, const struct ksvc_svc *a,
+			const struct ksvc_svc *b)
+{
+	const struct ksvc_beset *x, *y;
+	u32 i;
+
+	KUNIT_EXPECT_EQ(test, a->type, b->type);
+	KUNIT_EXPECT_EQ(test, a->flags, b->flags);
+	KUNIT_ASSERT_EQ(test, a->nports, b->nports);
+	KUNIT_EXPECT_EQ(test, a->ports[0].port, b->ports[0].port);
+	x = rcu_dereference_protected(a->ports[0].bes, true);
+	y = rcu_dereference_protected(b->ports[0].bes, true);
+	KUNIT_ASSERT_EQ(test, !x, !y);
+	for (i = 0; x && i < max(x->n, y->n); i++) {
+		KUNIT_ASSERT_EQ(test, x->n, y->n);
+		KUNIT_EXPECT_EQ(test, x->be[i].addr.ip, y->be[i].addr.ip);
+		KUNIT_EXPECT_PTR_EQ(test, x->be[i].node, y->be[i].node);
+	}
+}
+
+/*
+ * A batch of 300 services, every fifth one bad in a way of bad_cases[]:
+ * prep.c hands out exactly the services that parse alone, and the same
+ * service; those nobody takes are freed with the counters they hold.
+ */
+static void ksvc_prep_batch_test(struct kunit *test)
+{
+	struct parse_ctx *c = ctx(test);
+	const struct ksvc_cfg *cfg;
+	const struct nlattr *a;
+	struct ksvc_prep *p;
+	int len, rem, err;
+	u32 chunks, i = 0;
+	void *buf = batch(test, 300, &len);
+
+	chunks = ksvc_stats_chunks();
+	mutex_lock(&c->kn.lock);
+	cfg = ksvc_cfg_get(&c->kn);
+	p = ksvc_prep_batch(cfg, buf, len);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	nla_for_each_attr(a, buf, len, rem) {
+		struct ksvc_chunks ch;
+		struct ksvc_svc *ref = NULL, *got;
+
+		if (nla_type(a) != KSVC_A_SERVICE)
+			continue;
+		ksvc_chunks_after(a, rem, &ch);
+		err = ksvc_parse_svc(cfg, a, &ch, &ref, NULL);
+		/* the even ones are left to ksvc_prep_free() */
+		got = i++ % 2 ? ksvc_prep_take(p, i - 1) : ref;
+		KUNIT_EXPECT_EQ_MSG(test, !err, !!got, "service %u", i - 1);
+		if (got && got != ref)
+			expect_same(test, got, ref);
+		if (got && got != ref)
+			ksvc_svc_free(got);
+		if (ref)
+			ksvc_svc_free(ref);
+	}
+	KUNIT_EXPECT_EQ(test, i, 300U);
+	KUNIT_EXPECT_NULL(test, ksvc_prep_take(p, i));
+	ksvc_prep_free(p);
+	mutex_unlock(&c->kn.lock);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, ksvc_stats_chunks(), chunks);
+	ctx_free(c);
+}
+
 static struct kunit_case ksvc_netlink_cases[] = {
 	KUNIT_CASE(ksvc_parse_svc_test),
 	KUNIT_CASE(ksvc_parse_beset_test),
 	KUNIT_CASE(ksvc_parse_beset_nodes_test),
 	KUNIT_CASE_PARAM(ksvc_parse_svc_bad_test, bad_gen_params),
 	KUNIT_CASE(ksvc_fill_svc_test),
+	KUNIT_CASE(ksvc_prep_batch_test),
 	{}
 };
 

@@ -56,7 +56,7 @@ static void parse_service(const struct nlmsghdr *nlh, const struct nlattr *attr,
 	int err;
 
 	mutex_lock(&kn->lock);
-	err = ksvc_parse_svc(kn, attr, chunks, &svc, &extack);
+	err = ksvc_parse_svc(ksvc_cfg_get(kn), attr, chunks, &svc, &extack);
 	nlcheck_ack(nlh, err, &extack);
 	if (!err) {
 		nlcheck_parsed(kn, attr, chunks, svc);

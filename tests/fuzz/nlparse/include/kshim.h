@@ -156,8 +156,10 @@ static inline __printf(1, 2) int kshim_printk(const char *fmt, ...)
 #define pr_warn_once(fmt, ...)		kshim_printk(fmt, ##__VA_ARGS__)
 #define pr_warn_ratelimited(fmt, ...)	kshim_printk(fmt, ##__VA_ARGS__)
 
+struct mm_struct;
 struct task_struct {
 	char comm[16];
+	struct mm_struct *mm;
 };
 extern struct task_struct kshim_current;
 #define current (&kshim_current)
@@ -310,6 +312,25 @@ extern int kshim_rcu_depth;
 #define synchronize_rcu()		((void)0)
 #define rcu_barrier()			((void)0)
 
+/*
+ * ---- workqueues, memory cgroups, CPUs (prep.c) ----
+ * One thread: a work runs at once, inside queue_work(), so prep.c's
+ * worker parses every service and its caller finds none left to parse.
+ */
+struct work_struct {
+	void (*fn)(struct work_struct *w);
+};
+struct workqueue_struct;
+struct mem_cgroup;
+#define system_unbound_wq		((struct workqueue_struct *)NULL)
+#define INIT_WORK(w, f)			((w)->fn = (f))
+#define queue_work(wq, w)		((void)(wq), (w)->fn(w), true)
+#define cancel_work_sync(w)		((void)(w), false)
+#define get_mem_cgroup_from_mm(mm)	((void)(mm), (struct mem_cgroup *)NULL)
+#define set_active_memcg(m)		((void)(m), (struct mem_cgroup *)NULL)
+#define mem_cgroup_put(m)		((void)(m))
+#define num_online_cpus()		2U
+
 /* ---- atomics, refcounts ---- */
 typedef struct {
 	int counter;
@@ -320,6 +341,7 @@ typedef struct {
 #define atomic_set(v, i)	((v)->counter = (i))
 #define atomic_inc_return(v)	(++(v)->counter)
 #define atomic_inc(v)		((void)(v)->counter++)
+#define atomic_fetch_add(i, v)	({ int _o = (v)->counter; (v)->counter += (i); _o; })
 
 /* As the kernel's: taking 0 to 1 or going below 0 is a use-after-free. */
 typedef struct {
