@@ -120,6 +120,25 @@ static const char *const yaml_false[] = {
 };
 static const char *const yaml_null[] = { "", "~", "null", "Null", "NULL", NULL };
 
+/*
+ * First letters of yaml_null's and of the booleans' words, tested before
+ * the lists: for every scalar read, a switch instead of strchr() calls.
+ */
+static bool null_start(char c)
+{
+	return c == '\0' || c == '~' || c == 'n' || c == 'N';
+}
+
+static bool bool_start(char c)
+{
+	switch (c) {
+	case 't': case 'T': case 'f': case 'F': case 'y': case 'Y':
+	case 'n': case 'N': case 'o': case 'O':
+		return true;
+	}
+	return false;
+}
+
 static bool looks_int(const char *s)
 {
 	if (*s == '-' || *s == '+')
@@ -154,11 +173,9 @@ static enum skind scalar_kind(const yaml_node_t *n)
 
 	if (!is_plain(n))
 		return S_STR;
-	/* first letters first: this runs for every scalar read */
-	if (strchr("~nN", *s) && in_list(s, yaml_null))
+	if (null_start(*s) && in_list(s, yaml_null))
 		return S_NULL;
-	if (*s && strchr("tTfFyYnNoO", *s) &&
-	    (in_list(s, yaml_true) || in_list(s, yaml_false)))
+	if (bool_start(*s) && (in_list(s, yaml_true) || in_list(s, yaml_false)))
 		return S_BOOL;
 	if (looks_int(s))
 		return S_INT;
@@ -175,7 +192,7 @@ static bool is_null(const yaml_node_t *n)
 	if (n->type != YAML_SCALAR_NODE || !is_plain(n))
 		return false;
 	s = sval(n);
-	return strchr("~nN", *s) && in_list(s, yaml_null);
+	return null_start(*s) && in_list(s, yaml_null);
 }
 
 /* A value as messages show it: numbers bare, strings quoted. */
