@@ -244,7 +244,7 @@ int ksvc_nl_batch(struct sk_buff *skb, struct genl_info *info)
 				KSVC_CMD_BATCH);
 	mutex_lock(&kn->lock);
 	if (hdr && ksvc_prep_worth(head, len))
-		prep = ksvc_prep_batch(ksvc_cfg_get(kn), head, len);
+		prep = ksvc_prep_batch(ksvc_cfg_get(kn), head, len, true);
 	err = hdr ? stage_all(kn, info, prep, msg) : -EMSGSIZE;
 	if (err || (flags & KSVC_BATCH_F_DRY_RUN))
 		ksvc_abort(kn);

@@ -116,10 +116,12 @@ static void fill(struct ksvc_prep *p, const struct nlattr *head, int len)
 /*
  * The services of the request attributes at @head parsed with @cfg, for
  * ksvc_prep_take(); NULL without memory (the batch then parses as it
- * stages).  Returns when every service is parsed.
+ * stages).  Returns when every service is parsed.  @help: this thread
+ * parses too (false only in the KUnit suite, so that the worker parses
+ * everything there, under lockdep, on UML's one CPU).
  */
 struct ksvc_prep *ksvc_prep_batch(const struct ksvc_cfg *cfg,
-				  const struct nlattr *head, int len)
+				  const struct nlattr *head, int len, bool help)
 {
 	u32 n = count(head, len);
 	struct ksvc_prep *p;
@@ -133,9 +135,13 @@ struct ksvc_prep *ksvc_prep_batch(const struct ksvc_cfg *cfg,
 	p->memcg = get_mem_cgroup_from_mm(current->mm);
 	INIT_WORK(&p->work, work);
 	queue_work(system_unbound_wq, &p->work);
-	parse_some(p);
-	/* not started: nothing left for it; started: wait for its chunk */
-	cancel_work_sync(&p->work);
+	if (help) {
+		parse_some(p);
+		/* not started: nothing left for it; started: wait for its chunk */
+		cancel_work_sync(&p->work);
+	} else {
+		flush_work(&p->work);
+	}
 	mem_cgroup_put(p->memcg);
 	return p;
 }

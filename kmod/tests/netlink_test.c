@@ -466,12 +466,7 @@ static void expect_same(struct kunit *test, const struct ksvc_svc *a,
 	}
 }
 
-/*
- * A batch of 300 services, every fifth one bad in a way of bad_cases[]:
- * prep.c hands out exactly the services that parse alone, and the same
- * service; those nobody takes are freed with the counters they hold.
- */
-static void ksvc_prep_batch_test(struct kunit *test)
+static void prep_batch(struct kunit *test, bool help)
 {
 	struct parse_ctx *c = ctx(test);
 	const struct ksvc_cfg *cfg;
@@ -484,7 +479,7 @@ static void ksvc_prep_batch_test(struct kunit *test)
 	chunks = ksvc_stats_chunks();
 	mutex_lock(&c->kn.lock);
 	cfg = ksvc_cfg_get(&c->kn);
-	p = ksvc_prep_batch(cfg, buf, len);
+	p = ksvc_prep_batch(cfg, buf, len, help);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	nla_for_each_attr(a, buf, len, rem) {
 		struct ksvc_chunks ch;
@@ -511,6 +506,18 @@ static void ksvc_prep_batch_test(struct kunit *test)
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, ksvc_stats_chunks(), chunks);
 	ctx_free(c);
+}
+
+/*
+ * A batch of 300 services, every fifth one bad in a way of bad_cases[]:
+ * prep.c hands out exactly the services that parse alone, and the same
+ * service; those nobody takes are freed with the counters they hold.
+ * Once with this thread helping, once the worker alone.
+ */
+static void ksvc_prep_batch_test(struct kunit *test)
+{
+	prep_batch(test, true);
+	prep_batch(test, false);
 }
 
 static struct kunit_case ksvc_netlink_cases[] = {

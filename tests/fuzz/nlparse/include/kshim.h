@@ -326,6 +326,7 @@ struct mem_cgroup;
 #define INIT_WORK(w, f)			((w)->fn = (f))
 #define queue_work(wq, w)		((void)(wq), (w)->fn(w), true)
 #define cancel_work_sync(w)		((void)(w), false)
+#define flush_work(w)			((void)(w), false)
 #define get_mem_cgroup_from_mm(mm)	((void)(mm), (struct mem_cgroup *)NULL)
 #define set_active_memcg(m)		((void)(m), (struct mem_cgroup *)NULL)
 #define mem_cgroup_put(m)		((void)(m))
