@@ -20,6 +20,10 @@ SHORT = {"ksvc": "ksvc", "nft": "nftables", "ipvs": "IPVS", "ipvsbare": "IPVS al
          "iptleg": "iptables-legacy", "direct": "no NAT"}
 
 
+# what every absolute number is from (sysinfo "rig"; bench/uml-run says uml)
+RIG, NOISE = "TCG, not hardware", "TCG noise"
+
+
 def kv(s):
     return {k: v for k, v in re.findall(r"(\w+)=(\S+)", s)}
 
@@ -91,6 +95,9 @@ def main():
         recs += [[x[0], "%d" % b] + x[1:] for x in r_]
         infos.append(i_)
     info = infos[0]
+    global RIG, NOISE
+    if info.get("rig") == "uml":
+        RIG, NOISE = "UML on the host CPU, not hardware", "noise"
     kmax = info.get("ksvcctl_max", "1000")
     raw = raws[-1]
     boot_of = {}
@@ -203,9 +210,16 @@ def main():
     fkey, fname = "rate", "as measured"
     o = []
     o.append("# ksvc vs kube-proxy's iptables, nftables and IPVS modes\n")
-    o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
-             "Only the ratios between columns mean something; they were measured side by side "
-             "in the same VM boot (`make bench`, see [../README.md](../README.md)).\n")
+    if info.get("rig") == "uml":
+        o.append("**Every absolute number here is from User-Mode Linux on the host CPU "
+                 "(`bench/uml-run`): not hardware, and not TCG.** Kernel code runs as native "
+                 "instructions, but UML has one CPU, and every system call and page fault of its "
+                 "processes is a round trip through ptrace on the host. Only the ratios between "
+                 "columns mean something; they were measured side by side in the same boot.\n")
+    else:
+        o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
+                 "Only the ratios between columns mean something; they were measured side by side "
+                 "in the same VM boot (`make bench`, see [../README.md](../README.md)).\n")
     o.append("| | |\n|---|---|")
     for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "host_cpu", "host_ncpu",
               "host_kernel", "qemu", "iptables", "ipvsadm", "ksvcctl_git", "vm_run_rc"):
@@ -216,7 +230,7 @@ def main():
              "Services have 10 endpoints each unless marked E=1.\n")
 
     # --- control plane
-    o.append("## 1. Control plane (ms, TCG, not hardware)\n")
+    o.append("## 1. Control plane (ms, " + RIG + ")\n")
     o.append("Program N services × 10 endpoints from nothing; update = change one service's "
              "endpoints (one endpoint replaced) with N present, 2 per run; delete = remove all.\n")
     hdr = "| mode | " + " | ".join("program N=%d" % n for n in cp_n) + \
@@ -291,7 +305,7 @@ def main():
         o.append("")
 
     # --- data plane
-    o.append("## 2. Data plane: new connections to a ClusterIP (TCG, not hardware)\n")
+    o.append("## 2. Data plane: new connections to a ClusterIP (" + RIG + ")\n")
     o.append("One client in netns `cli` → node (init netns, forwarding) → 3 pods on routed /32 veths "
              "(no bridge, so no br_netfilter). Sequential connect+request+reply+close (TCP) or "
              "fresh-socket request/reply (UDP), 1 at a time, client and servers pinned to vCPU 0; "
@@ -337,7 +351,7 @@ def main():
     # --- new-flow rate
     if flow:
         hasp90 = any("chunk_p90" in d for v in flow.values() for d in v)
-        o.append("## 2b. Data plane: new flows/s (UDP, one packet per flow; TCG, not hardware)\n")
+        o.append("## 2b. Data plane: new flows/s (UDP, one packet per flow; " + RIG + ")\n")
         o.append("`flowbench` in netns `cli` sends UDP datagrams to the target ClusterIP 10.110.0.10:80 "
                  "from one raw socket, each from a new source port (so each is a new conntrack entry "
                  "and takes the node's NAT lookup), 32 per sendmmsg(), at most 512 in flight; counted "
@@ -410,7 +424,7 @@ def main():
         o.append("")
 
     # --- established
-    o.append("## 3. Established flows: iperf3 TCP through one service (Gbit/s, TCG, not hardware)\n")
+    o.append("## 3. Established flows: iperf3 TCP through one service (Gbit/s, " + RIG + ")\n")
     o.append("| path | Gbit/s |\n|---|---|")
     for m, l in (("direct", "no NAT (pod IP)"), ("iptnft", "iptables-nft DNAT rule"),
                  ("ksvc", "ksvc, packet_stats=1 (default)"), ("ksvc_nostats", "ksvc, packet_stats=0")):
@@ -446,7 +460,7 @@ def main():
              "suite ksvc_bench on UML, natively on the host CPU: [lookup.md](lookup.md) "
              "(bench/lookup.sh). From outside, the per-connection cost is compared "
              "across N: Δ mean TCP latency between N=1 and the largest N, per service present "
-             "(TCG, not hardware; noise of the means is tens of µs).\n")
+             "(" + RIG + "; noise of the means is tens of µs).\n")
     o.append("| mode | mean µs N=1 | mean µs at largest N | Δ µs | ns per service present |\n|---|---|---|---|---|")
     for m in MODES:
         ns = [n for n in dp_n if dps(m, n, "tcp", "mean_us")]
@@ -491,7 +505,7 @@ def main():
             if b[0] < 0.9 * a[0]:
                 ok = False
                 noisy = noisy or b[2] >= a[1]   # the ranges overlap
-        verdict = "met" if ok else ("not shown: medians differ by more than 10%, but the run ranges overlap (TCG noise)"
+        verdict = "met" if ok else ("not shown: medians differ by more than 10%, but the run ranges overlap (" + NOISE + ")"
                                     if noisy else "not met")
         o.append("| new-connection cost at %d services within 10%% of 1 service | %s | %s |" % (
             big, "; ".join(parts), verdict + (" (100000 not reached)" if big < 100000 else "")))
@@ -523,7 +537,7 @@ def main():
             o.append("| new-flow rate (2b, %s) at %d services within 10%% of 1 service | %.0f vs %.0f flows/s "
                      "(%+.1f%%; ranges %.0f–%.0f and %.0f–%.0f) | %s |" % (
                          fname, big, b[0], a[0], (q - 1) * 100, b[1], b[2], a[1], a[2],
-                         ("met" if q >= 0.9 else "not shown: ranges overlap (TCG noise)" if noisy else "not met") +
+                         ("met" if q >= 0.9 else "not shown: ranges overlap (" + NOISE + ")" if noisy else "not met") +
                          (" (100000 not reached)" if big < 100000 else "")))
         for n, fac, what in ((1, 1, "new-flow rate (2b, %s) ≥ iptables at 1 service" % fname),
                              (10000, 5, "new-flow rate (2b, %s) ≥ 5× iptables at 10000" % fname)):
@@ -637,21 +651,21 @@ def main():
     gp.append('set terminal pngcairo size 760,480 noenhanced' if has_cairo() else 'set terminal png size 760,480')
     gp.append('set logscale x; set grid; set key top left; set datafile missing "?"')
     gp.append('set output "%s/program.png"' % res)
-    gp.append('set title "Program N services x 10 endpoints (TCG, not hardware)"')
+    gp.append('set title "Program N services x 10 endpoints (' + RIG + ')"')
     gp.append('set xlabel "services"; set ylabel "ms (median, min-max)"; set logscale y')
     gp.append("plot " + ", ".join('"%s/cp_%s.dat" u 1:2:3:4 w yerrorlines t "%s"' % (dd, m, SHORT[m]) for m in MODES))
     gp.append('set output "%s/update.png"' % res)
-    gp.append('set title "Change one service\'s endpoints with N present (TCG, not hardware)"')
+    gp.append('set title "Change one service\'s endpoints with N present (' + RIG + ')"')
     gp.append("plot " + ", ".join('"%s/cp_%s.dat" u 1:5:6:7 w yerrorlines t "%s"' % (dd, m, SHORT[m]) for m in MODES))
     gp.append("unset logscale y; set yrange [0:*]; set key bottom left")
     for proto in ("tcp", "udp"):
         gp.append('set output "%s/dp_%s.png"' % (res, proto))
-        gp.append('set title "New %s connections/s to a ClusterIP vs services present (TCG, not hardware)"' % proto.upper())
+        gp.append('set title "New %s connections/s to a ClusterIP vs services present (%s)"' % (proto.upper(), RIG))
         gp.append('set ylabel "connections/s (median, min-max)"')
         gp.append("plot " + ", ".join('"%s/dp_%s_%s.dat" u 1:2:3:4 w yerrorlines t "%s"' % (dd, m, proto, SHORT[m]) for m in MODES))
     if flow:
         gp.append('set output "%s/dp_flow.png"' % res)
-        gp.append('set title "New UDP flows/s (one packet per flow) to a ClusterIP vs services present (TCG, not hardware)"')
+        gp.append('set title "New UDP flows/s (one packet per flow) to a ClusterIP vs services present (' + RIG + ')"')
         gp.append('set ylabel "new flows/s delivered to pods (median, min-max)"')
         gp.append("plot " + ", ".join('"%s/dp_%s_flow.dat" u 1:2:3:4 w yerrorlines t "%s"' % (dd, m, SHORT[m]) for m in MODES))
     with open(os.path.join(dd, "plots.gp"), "w") as f:

@@ -146,6 +146,7 @@ setup() {
 
 sysinfo() {
 	{
+		echo "rig: ${BENCH_RIG:-qemu-tcg}"
 		echo "kernel: $(uname -r) $(uname -v)"
 		echo "vm_cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 		echo "vm_ncpu: $(nproc)"
@@ -178,8 +179,9 @@ prog_ksvc() {
 upd_ksvc() { "$K" apply -f "$1/ksvc-upd-$2.yaml"; }
 del_ksvc() { if big "$1"; then "$B/ksvc-nl" flush; else "$K" delete -f "$1/ksvc.yaml"; fi; }
 prog1_ksvc() { "$B/ksvc-nl" program "$(($1 - 1))" 1 1000 && "$K" apply -f "$G/target.yaml"; }
-load_ksvc() { lsmod | grep -q '^ksvc ' || insmod "$KO"; }
-clean_ksvc() { rmmod ksvc; }
+# ksvc built into the kernel (bench/uml-run): nothing to load; flushed
+load_ksvc() { [ -d /sys/module/ksvc ] || insmod "$KO"; }
+clean_ksvc() { rmmod ksvc 2>/dev/null || "$B/ksvc-nl" flush; }
 
 prog_nft() { nft -f "$1/nft.nft"; }
 upd_nft() { nft -f "$1/nft-upd-$2.nft"; }

@@ -17,7 +17,6 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KSVC_CACHE:-$HOME/.cache/ksvc}
-src=$cache/linux-source-6.1
 build=$cache/uml-debug
 kunitconfig=$repo/tests/kunit/ksvc.kunitconfig
 suites='ksvc_*'
@@ -26,32 +25,9 @@ if [ "${1:-}" = --bench ]; then
 	kunitconfig=$repo/tests/kunit/bench.kunitconfig
 	suites='ksvc_bench'
 fi
-tarball=/usr/src/linux-source-6.1.tar.xz
-
-mkdir -p "$cache" "$build"
-if [ ! -f "$src/Makefile" ]; then
-	echo "kunit: unpacking $tarball into $cache"
-	tar -C "$cache" -xf "$tarball"
-fi
-
-# Glue: net/ksvc mirrors the repo's kmod/ and include/ so kmod/Kbuild
-# works unchanged.  Only files whose content differs are copied, and get a
-# new mtime: unchanged files are not rebuilt, and a changed one is even
-# when the repo's copy is older than the last build (another tree).
-glue=$src/net/ksvc
-mkdir -p "$glue"
-(cd "$repo" && find kmod include -type f ! \( -name '*.o' -o -name '*.ko' \
-	-o -name '.*.cmd' -o -name '*.mod*' -o -name modules.order \
-	-o -name Module.symvers \)) | sort >"$glue/.files"
-while read -r f; do
-	cmp -s "$repo/$f" "$glue/$f" || install -D -m 644 "$repo/$f" "$glue/$f"
-done <"$glue/.files"
-(cd "$glue" && find kmod include -type f | sort | comm -23 - .files | xargs -r rm -f)
-cp "$repo/tests/kunit/Kconfig" "$glue/Kconfig"
-grep -q 'net/ksvc/Kconfig' "$src/net/Kconfig" ||
-	sed -i 's|^source "net/netfilter/Kconfig"|&\nsource "net/ksvc/Kconfig"|' "$src/net/Kconfig"
-grep -q 'ksvc/kmod/' "$src/net/Makefile" ||
-	echo 'obj-$(CONFIG_KSVC) += ksvc/kmod/' >> "$src/net/Makefile"
+mkdir -p "$build"
+# shellcheck source=tests/kunit/glue.sh
+. "$repo/tests/kunit/glue.sh"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
