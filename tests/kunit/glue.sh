@@ -29,6 +29,6 @@ cmp -s "$repo/tests/kunit/Kconfig" "$glue/Kconfig" ||
 	cp "$repo/tests/kunit/Kconfig" "$glue/Kconfig"
 grep -q 'net/ksvc/Kconfig' "$src/net/Kconfig" ||
 	sed -i 's|^source "net/netfilter/Kconfig"|&\nsource "net/ksvc/Kconfig"|' "$src/net/Kconfig"
+# shellcheck disable=SC2016 # make's $(...), not the shell's
 grep -q 'ksvc/kmod/' "$src/net/Makefile" ||
-	# shellcheck disable=SC2016 # make's $(...), not the shell's
 	echo 'obj-$(CONFIG_KSVC) += ksvc/kmod/' >> "$src/net/Makefile"
