@@ -90,7 +90,9 @@ answers_n() {	# answers_n N HOST PORT REGEX: N connections, every one matches
 }
 
 # As kubectl writes: "---" alone, then each object in one write(2).
-send() { local t; t=$(cat); printf '%s\n' "$t" >&3; }
+# One write(), as kubectl's one object: bash's printf writes line by line,
+# and a "---" line arriving before the rest ends a round early.
+send() { cat >"$D/send"; cat "$D/send" >&3; }
 sep() { printf -- '---\n' >&3; }
 
 svcs() { "$K" get services -o name | sort | tr '\n' ' '; echo; }
