@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# pairs.sh GEN BIN N RUNS MODE...  (in the VM, from the repo root:
+# pairs.sh [--flows K] GEN BIN N RUNS MODE...  (in the VM, from the repo root:
 #   tests/vm/vm-run --mem 4096 --timeout 5400 bench/pairs.sh \
 #       bench/results/raw/gen bench/results/raw/bin 10000 3 ksvc iptnft)
 #
@@ -13,7 +13,18 @@
 # times it: the command's wall time, output to the results share), then
 # delete, then the mode's cleanup.  Prints and keeps in
 # $VM_OUT/bench/pairs.tsv: round, mode, program ms.
+#
+# --flows K: also K new-flow runs (vm-bench.sh's flow(): flowbench to
+# the target service, BENCH_FLOWS flows, at most BENCH_FLOW_SECS s) while
+# each mode's N services are in place, so the data-plane ratio too is
+# taken between neighbours; kept in flows.tsv: round, mode, run, flows/s,
+# p90 of the run's 1000-flow stretches.
 set -u
+FLOWS_PER=0
+if [ "${1:-}" = --flows ]; then
+	FLOWS_PER=$2
+	shift 2
+fi
 GEN=$(realpath "$1") BIN=$(realpath "$2") N=$3 ROUNDS=$4
 shift 4
 PMODES=("$@")
@@ -23,6 +34,7 @@ BENCH_SOURCE_ONLY=1 BENCH_GEN=$GEN BENCH_BIN=$BIN
 . bench/vm-bench.sh
 D=$G/n${N}e10
 P=$OUT/pairs.tsv
+F=$OUT/flows.tsv
 
 sysinfo
 setup
@@ -37,10 +49,18 @@ for r in $(seq "$ROUNDS"); do
 		else
 			log "round $r: $m programming failed"
 		fi
+		if [ "$FLOWS_PER" -gt 0 ] && [ "$LAST_MS" != FAIL ]; then
+			settle
+			for k in $(seq "$FLOWS_PER"); do
+				flow "$m" "$N" "$r.$k" "$VIP" 80
+				tail -n 1 "$DATA" | sed -n "s/.*rate=\([0-9.]*\).*chunk_p90=\([0-9.]*\).*/$r\t$m\t$k\t\1\t\2/p" >>"$F"
+			done
+		fi
 		tm "del_$m" "$D" || log "round $r: $m delete failed"
 		"clean_$m"
 		settle
 	done
 done
 cat "$P"
+[ -f "$F" ] && cat "$F"
 touch "$OUT/complete"

@@ -217,7 +217,7 @@ clean_iptnft() { nft delete table ip nat 2>/dev/null; true; }
 prog_iptleg() { iptables-legacy-restore <"$1/ipt.restore"; }
 upd_iptleg() { iptables-legacy-restore --noflush <"$1/ipt-upd-$2.restore"; }
 del_iptleg() { iptables-legacy-restore <"$1/ipt-del.restore"; }
-load_iptleg() { :; }
+load_iptleg() { modprobe iptable_nat 2>/dev/null; true; }	# clean_iptleg unloads it
 clean_iptleg() { iptables-legacy -t nat -F; iptables-legacy -t nat -X; rmmod iptable_nat 2>/dev/null; true; }
 
 # --- data plane ------------------------------------------------------------------
