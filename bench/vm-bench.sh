@@ -280,6 +280,25 @@ dp() {	# dp MODE N: new-flow rate, TCP and UDP new-connection loops to the targe
 
 skipped() { [[ $SKIP == *" $1:$2 "* ]]; }
 
+# tw_drain: wait (at most 70 s) until the pods hold no TIME_WAIT sockets.
+# srv closes first, so each TCP connection leaves one in its pod for 60 s.
+# The no-NAT baseline's came from other client ports than a mode's
+# connections to the service (Linux picks a client port by destination),
+# so a mode whose NAT mapped a connection onto one of them found a
+# TIME_WAIT socket for its SYN, and waited: until 2026-11-27 the first
+# mode's TCP runs at N=1 had a p99 of 12-28 ms (whichever mode was first;
+# nftables too when put first).  A mode's own runs, all to one address,
+# never reuse a port within 60 s.
+tw_drain() {
+	local i n
+	for i in $(seq 70); do
+		n=$(for k in 1 2 3; do ip netns exec pod$k ss -Htan state time-wait; done | wc -l)
+		[ "$n" = 0 ] && break
+		sleep 1
+	done
+	log "  TIME_WAIT drained in $i s ($n left)"
+}
+
 # control plane at N x 10 (RUNS times), memory at 10000, data plane at N
 cp_mode() {
 	local m=$1 n d r v m0 m1
@@ -480,6 +499,7 @@ for r in $(seq "$RUNS"); do	# no NAT, no rules: straight to a pod
 	log "  dp direct udp run $r: $line"
 	rec dp direct 0 udp "$r" "$line"
 done
+tw_drain
 for m in $MODES; do
 	log "=== $m"
 	"load_$m"
