@@ -5,6 +5,7 @@
  */
 #include <linux/ksvc.h>
 
+#include "dupindex.h"
 #include "front_util.h"
 
 /* Service "web" in "default"; spec lines start at line 6. */
@@ -295,6 +296,50 @@ static void check_functions(void **state)
 	assert_non_null(check_port_name(""));
 }
 
+/* dup_first() against the O(n^2) definition, on keys that collide often. */
+static void key_of(const void *ctx, size_t i, struct dkey *k)
+{
+	*k = ((const struct dkey *)ctx)[i];
+}
+
+static bool same_key(const struct dkey *a, const struct dkey *b)
+{
+	return a->name && b->name && a->kind == b->kind &&
+	       !strcmp(a->ns ? a->ns : "", b->ns ? b->ns : "") &&
+	       !strcmp(a->name, b->name);
+}
+
+static void dup_first_random(void **state)
+{
+	static const char *const ns[] = { NULL, "", "default", "b", "ab" };
+	static const char *const names[] = { NULL, "a", "b", "ab", "ba",
+					     "", "web", "we" };
+	struct dkey keys[700];
+
+	(void)state;
+	srand(7);
+	for (size_t n = 0; n <= 700; n += n < 40 ? 1 : 73) {
+		size_t *first;
+
+		for (size_t i = 0; i < n; i++)
+			keys[i] = (struct dkey){ ns[rand() % 5],
+						 names[rand() % 8], rand() % 2 };
+		first = dup_first(n, key_of, keys);
+		assert_non_null(first);
+		for (size_t i = 0; i < n; i++) {
+			size_t want = i;
+
+			for (size_t j = 0; j < i; j++)
+				if (same_key(&keys[i], &keys[j])) {
+					want = j;
+					break;
+				}
+			assert_int_equal(first[i], want);
+		}
+		free(first);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +355,7 @@ int main(void)
 		cmocka_unit_test(duplicate_objects),
 		cmocka_unit_test(slice_rules),
 		cmocka_unit_test(check_functions),
+		cmocka_unit_test(dup_first_random),
 	};
 
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);

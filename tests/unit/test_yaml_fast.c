@@ -332,6 +332,31 @@ static void yfast_next_mutations(void **state)
 	mutate(kubectl_json, 20000);
 }
 
+/* yfast_count_lines() against a plain count, across its 255-word flushes. */
+static void yfast_count_lines_random(void **state)
+{
+	static const size_t lens[] = { 0, 1, 7, 8, 9, 2039, 2040, 2041, 4088,
+				       4096, 100000 };
+	static char buf[100000];
+
+	(void)state;
+	srand(11);
+	for (int dense = 0; dense < 3; dense++) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = rand() % (dense == 2 ? 1 : 4 << dense) ? 'x' : '\n';
+		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+			for (size_t off = 0; off < 3; off++) {
+				size_t len = lens[k] > off ? lens[k] - off : 0;
+				int want = 0;
+
+				for (size_t i = 0; i < len; i++)
+					want += buf[off + i] == '\n';
+				assert_int_equal(yfast_count_lines(buf + off, len), want);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +365,7 @@ int main(void)
 		cmocka_unit_test(yfast_next_kubectl),
 		cmocka_unit_test(yfast_next_files),
 		cmocka_unit_test(yfast_next_mutations),
+		cmocka_unit_test(yfast_count_lines_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

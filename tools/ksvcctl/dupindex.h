@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Finding objects that share a name in O(n log n): files of thousands of
- * Services must not cost n^2 comparisons.
+ * Finding objects that share a name in O(n) (dup_first) or O(n log n):
+ * files of thousands of Services must not cost n^2 comparisons.
  */
 #ifndef KSVCCTL_DUPINDEX_H
 #define KSVCCTL_DUPINDEX_H

@@ -53,12 +53,14 @@
 #define SHOW_LEN	160
 
 /*
- * Names against names (fields, keys, list words): the first letters settle
- * most comparisons without a call, and there are millions.
+ * Names against names (fields, keys, list words): millions of them.  A
+ * visitor gets the schema's own string and compares it with the same
+ * literal, which the compiler stores once, so most hits are settled by
+ * the pointers and most misses by the first letters, without a call.
  */
 static inline bool streq(const char *a, const char *b)
 {
-	return a[0] == b[0] && !strcmp(a, b);
+	return a == b || (a[0] == b[0] && !strcmp(a, b));
 }
 
 struct rd {
@@ -316,7 +318,7 @@ static yaml_node_t *map_get(const struct rd *r, const yaml_node_t *n,
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(r, p->key);
 
-		if (k->type == YAML_SCALAR_NODE && !strcmp(sval(k), key)) {
+		if (k->type == YAML_SCALAR_NODE && streq(sval(k), key)) {
 			if (keynode)
 				*keynode = k;
 			return node(r, p->value);
@@ -860,7 +862,7 @@ static void meta_free(struct meta *md)
 static const char *label_get(const struct m_label *l, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(l[i].key, key))
+		if (streq(l[i].key, key))
 			return l[i].val;
 	return NULL;
 }
@@ -1079,7 +1081,7 @@ static int pick(struct rd *r, yaml_node_t *key, yaml_node_t *v, const struct pat
 		const char *const *vals, const char *supported)
 {
 	for (int i = 0; vals[i]; i++)
-		if (!strcmp(sval(v), vals[i]))
+		if (streq(sval(v), vals[i]))
 			return i;
 	unsupported(r, key, path, v, supported);
 	return -1;
@@ -1972,7 +1974,7 @@ static const char *const other_kinds[] = { "Node", "Nodes", "Role", NULL };
 static const struct kind *find_kind(const char *k)
 {
 	for (const struct kind *t = kinds; t->kind; t++)
-		if (!strcmp(t->kind, k))
+		if (streq(t->kind, k))
 			return t;
 	return NULL;
 }
