@@ -24,6 +24,8 @@ Files written to OUTDIR:
   ipt-del.restore    nat table with only the base chains (deletes all)
   nft.nft            table ip kube-proxy (kube-proxy nftables mode shape)
   nft-upd-{a,b}.nft  one transaction changing one service's endpoints
+  nft-parts/*.nft    nft.nft's table in parts of 500 service ports, one
+                     transaction each (in name order; the first adds the table)
   ipvs.ipbatch       `ip -batch`: kube-ipvs0 dummy + one /32 per VIP
   ipvs.restore       ipvsadm-restore input
   ipvs-upd-{a,b}.restore
@@ -182,6 +184,14 @@ def nft_svc(s, proto, port, eps):
     return chain, epchains, lines
 
 
+NFT_PART = 500
+
+
+def nft_elements(elems):
+    return ["add element ip kube-proxy service-ips { %s }" % ", ".join(elems[k:k + 1000])
+            for k in range(0, len(elems), 1000)]
+
+
 def gen_nft(d, svcs, upd):
     out = [
         "add table ip kube-proxy { comment \"rules for kube-proxy\" ; }",
@@ -201,16 +211,26 @@ def gen_nft(d, svcs, upd):
         "add map ip kube-proxy service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }",
         "add rule ip kube-proxy services ip daddr . meta l4proto . th dport vmap @service-ips",
     ]
-    elems = []
+    head, blocks, elems = list(out), [], []
     for s in svcs:
         for proto, port in s.ports:
             chain, _, lines = nft_svc(s, proto, port, s.eps)
             out += lines
+            blocks.append(lines)
             elems.append("%s . %s . %d : goto %s" % (s.vip, proto, port, chain))
     # elements in slices of 1000, as kube-proxy does not exceed line sizes
-    for k in range(0, len(elems), 1000):
-        out.append("add element ip kube-proxy service-ips { %s }" % ", ".join(elems[k:k + 1000]))
+    out += nft_elements(elems)
     write(d, "nft.nft", out + [""])
+    # The same table in parts of NFT_PART service ports, one `nft -f` (one
+    # transaction) each, so that the data plane can be measured where the
+    # single transaction does not finish in time (10000 x 10 under TCG).
+    os.makedirs(os.path.join(d, "nft-parts"), exist_ok=True)
+    for k in range(0, max(len(blocks), 1), NFT_PART):
+        part = head if k == 0 else []
+        for lines in blocks[k:k + NFT_PART]:
+            part = part + lines
+        part += nft_elements(elems[k:k + NFT_PART])
+        write(d, "nft-parts/%06d.nft" % k, part + [""])
     s = svcs[upd]
     proto, port = s.ports[0]
     for v, prev in (("a", "b"), ("b", "a")):

@@ -188,6 +188,16 @@ upd_nft() { nft -f "$1/nft-upd-$2.nft"; }
 del_nft() { nft -f "$1/nft-del.nft"; }
 load_nft() { :; }
 clean_nft() { nft delete table ip kube-proxy 2>/dev/null; true; }
+# the same table in parts of 500 services, one transaction each (gen.py):
+# for the data plane where one `nft -f` of it does not finish in time
+prog_nftparts() {
+	local f
+	for f in "$1"/nft-parts/*.nft; do nft -f "$f" || return 1; done
+}
+upd_nftparts() { upd_nft "$@"; }
+del_nftparts() { del_nft "$@"; }
+load_nftparts() { :; }
+clean_nftparts() { clean_nft; }
 
 # kube-proxy's IPVS mode: ipsets and nat-table rules beside IPVS (gen.py)
 prog_ipvs() {
