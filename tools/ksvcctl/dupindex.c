@@ -66,7 +66,7 @@ static uint64_t hash_key(const struct dkey *k)
 
 /*
  * By hashing, not sorting: validating 10000 Services and their slices
- * sorted each set with two strcmp() per comparison, 10^6 calls.  Open
+ * sorted each set with two strcmp() per comparison, 5 * 10^5 calls.  Open
  * addressing over indices, probed in insertion order, so the first
  * index of a key is the one kept.
  */
