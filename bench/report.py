@@ -93,6 +93,17 @@ def by_n_table(title, data, cp_n, rows):
     return out
 
 
+def by_hand(path):
+    """The sections of an earlier results.md written by hand ("## ... (by hand ..."
+    and all after it): kept below the generated ones, the record of earlier runs."""
+    try:
+        text = open(path).read()
+    except FileNotFoundError:
+        return ""
+    m = re.search(r"^## .*\(by hand", text, re.M)
+    return "\n" + text[m.start():] if m else ""
+
+
 def main():
     raws, res = sys.argv[1:-1], sys.argv[-1]
     recs, infos = [], []
@@ -662,8 +673,10 @@ def main():
     o.append("## Plots\n")
     o.append("![program](program.png) ![update](update.png)\n")
     o.append("![tcp](dp_tcp.png) ![udp](dp_udp.png)%s\n" % (" ![flows](dp_flow.png)" if flow else ""))
-    with open(os.path.join(res, "results.md"), "w") as f:
-        f.write("\n".join(o))
+    path = os.path.join(res, "results.md")
+    with open(path + ".new", "w") as f:
+        f.write("\n".join(o) + by_hand(path))
+    os.replace(path + ".new", path)
 
     # --- plots
     dd = os.path.join(raw, "plot")
