@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# pairs.sh [--flows K] [--e E] GEN BIN N RUNS MODE...  (in the VM, from the repo root:
+# pairs.sh [--flows K] GEN BIN N RUNS MODE...  (in the VM, from the repo root:
 #   tests/vm/vm-run --mem 4096 --timeout 5400 bench/pairs.sh \
 #       bench/results/raw/gen bench/results/raw/bin 10000 3 ksvc iptnft)
 #
@@ -19,19 +19,12 @@
 # each mode's N services are in place, so the data-plane ratio too is
 # taken between neighbours; kept in flows.tsv: round, mode, run, flows/s,
 # p90 of the run's 1000-flow stretches.
-#
-# --e E: services with E endpoints (gen.py's n<N>e<E>; default 10; the
-# data-plane-only size 100000 has 1)
 set -u
-FLOWS_PER=0 PE=10
-while [ $# -gt 1 ]; do
-	case $1 in
-	--flows) FLOWS_PER=$2 ;;
-	--e) PE=$2 ;;
-	*) break ;;
-	esac
+FLOWS_PER=0
+if [ "${1:-}" = --flows ]; then
+	FLOWS_PER=$2
 	shift 2
-done
+fi
 GEN=$(realpath "$1") BIN=$(realpath "$2") N=$3 ROUNDS=$4
 shift 4
 PMODES=("$@")
@@ -39,7 +32,7 @@ set --
 BENCH_SOURCE_ONLY=1 BENCH_GEN=$GEN BENCH_BIN=$BIN
 # shellcheck source=bench/vm-bench.sh
 . bench/vm-bench.sh
-D=$G/n${N}e$PE
+D=$G/n${N}e10
 P=$OUT/pairs.tsv
 F=$OUT/flows.tsv
 
@@ -52,7 +45,7 @@ for x in "$K" "$B/ksvc-nl" $(command -v iptables-nft-restore iptables-legacy-res
 	# shellcheck disable=SC2046 # one library path per word
 	cat "$x" $(ldd "$x" 2>/dev/null | awk '$3 ~ /^\//{ print $3 }') >/dev/null
 done
-log "pairs: N=$N x $PE, $ROUNDS rounds of: ${PMODES[*]}"
+log "pairs: N=$N x 10, $ROUNDS rounds of: ${PMODES[*]}"
 for r in $(seq "$ROUNDS"); do
 	for m in "${PMODES[@]}"; do
 		"load_$m"
