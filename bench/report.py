@@ -271,6 +271,7 @@ def main():
           " | " + " | ".join("delete N=%d" % n for n in cp_n) + " |"
     o.append(hdr)
     o.append("|" + "---|" * (1 + 3 * len(cp_n)))
+
     def cpcell(m, n, op):
         st = cps(m, n, op)
         if st:
