@@ -28,6 +28,7 @@ SHORT = {"ksvc": "ksvc", "nft": "nftables", "nftparts": "nftables in parts", "ip
 
 # what every absolute number is from (sysinfo "rig"; bench/uml-run says uml)
 RIG, NOISE = "TCG, not hardware", "TCG noise"
+TOP = "."
 
 
 def kv(s):
@@ -115,6 +116,12 @@ def main():
     global RIG, NOISE
     if info.get("rig") == "uml":
         RIG, NOISE = "UML on the host CPU, not hardware", "noise"
+    if info.get("rig") == "qemu-icount":
+        RIG, NOISE = "instruction-counted TCG: 1 ns per guest instruction, not hardware", "noise"
+    # links to bench/README.md and lookup.md from RESULTSDIR (results/ or below it)
+    global TOP
+    TOP = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
+                          os.path.abspath(res))
     kmax = info.get("ksvcctl_max", "1000")
     raw = raws[-1]
     boot_of = {}
@@ -249,17 +256,29 @@ def main():
                  "instructions, but UML has one CPU, and every system call and page fault of its "
                  "processes is a round trip through ptrace on the host. Only the ratios between "
                  "columns mean something; they were measured side by side in the same boot.\n")
+    elif info.get("rig") == "qemu-icount":
+        o.append("**Every time here is an instruction count: a qemu TCG VM with `-icount shift=0` "
+                 "(`bench/run --icount`), where the guest's clock advances 1 ns per instruction "
+                 "the guest executes, and idle time is skipped. Not hardware.** It is a machine "
+                 "where every instruction takes the same time: no caches, no branch predictor, "
+                 "one vCPU. What it gives up in realism it gains in repeatability: the host's "
+                 "speed and load do not enter, so runs repeat to a fraction of a percent and a "
+                 "ratio between columns is a ratio of instructions executed (client, kernel, "
+                 "pods: everything on the one vCPU). Memory-bound work (a long rule walk, hash "
+                 "misses) costs more on hardware than here. See [%s](%s).\n"
+                 % (os.path.normpath(os.path.join(TOP, "..", "README.md")), os.path.normpath(os.path.join(TOP, "..", "README.md"))))
     else:
         o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
                  "Only the ratios between columns mean something; they were measured side by side "
-                 "in the same VM boot (`make bench`, see [../README.md](../README.md)).\n")
+                 "in the same VM boot (`make bench`, see [%s](%s)).\n"
+                 % (os.path.normpath(os.path.join(TOP, "..", "README.md")), os.path.normpath(os.path.join(TOP, "..", "README.md"))))
     o.append("| | |\n|---|---|")
-    for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "host_cpu", "host_ncpu",
+    for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "qemu_args", "host_cpu", "host_ncpu",
               "host_kernel", "qemu", "iptables", "ipvsadm", "ksvcctl_git", "vm_run_rc"):
         if k in info:
             o.append("| %s | %s |" % (k, info[k].replace("|", "/")))
     o.append("")
-    o.append("Cells: median [min–max] over the runs (3 unless marked). "
+    o.append("Cells: median [min–max] over the runs (" + info.get("runs", "3") + " unless marked). "
              "Services have 10 endpoints each unless marked E=1.\n")
 
     # --- control plane
@@ -510,7 +529,7 @@ def main():
     # --- lookup cost from outside
     o.append("## 5. Lookup cost, from outside\n")
     o.append("Inside the kernel, ksvc's lookup and backend choice alone are timed by the KUnit "
-             "suite ksvc_bench on UML, natively on the host CPU: [lookup.md](lookup.md) "
+             "suite ksvc_bench on UML, natively on the host CPU: [lookup.md](" + os.path.normpath(os.path.join(TOP, "lookup.md")) + ") "
              "(bench/lookup.sh). From outside, the per-connection cost is compared "
              "across N: Δ mean TCP latency between N=1 and the largest N, per service present "
              "(" + RIG + "; noise of the means is tens of µs).\n")

@@ -150,7 +150,12 @@ setup() {
 
 sysinfo() {
 	{
-		echo "rig: ${BENCH_RIG:-qemu-tcg}"
+		# bench/run --icount boots with -icount (tests/vm/vm-run passes VM_*)
+		case ${VM_QEMU_ARGS:-} in
+		*-icount*) echo "rig: qemu-icount"; echo "qemu_args: $VM_QEMU_ARGS" ;;
+		*) echo "rig: ${BENCH_RIG:-qemu-tcg}" ;;
+		esac
+		echo "runs: $RUNS"
 		echo "kernel: $(uname -r) $(uname -v)"
 		echo "vm_cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 		echo "vm_ncpu: $(nproc)"
