@@ -243,7 +243,8 @@ def main():
             return x[0] / y[0], "ˆ"
         return x[0] / y[0], ""
 
-    cp_n = sorted({n for (m, n, op) in cp if op == "program" and len(cp[(m, n, op)]) > 1} | {1})
+    least = min(2, int(info.get("runs", "3")))	# a size some mode ran every run of
+    cp_n = sorted({n for (m, n, op) in cp if op == "program" and len(cp[(m, n, op)]) >= least} | {1})
     dp_n = sorted({n for (m, n, p) in dp if m != "direct"})
     flow_n = sorted({n for (m, n) in flow if m != "direct"})
     # the figure section 5 and the targets use
