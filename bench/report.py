@@ -122,6 +122,7 @@ def main():
     global TOP
     TOP = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
                           os.path.abspath(res))
+    readme = os.path.normpath(os.path.join(TOP, "..", "README.md"))
     kmax = info.get("ksvcctl_max", "1000")
     raw = raws[-1]
     boot_of = {}
@@ -267,12 +268,12 @@ def main():
                  "ratio between columns is a ratio of instructions executed (client, kernel, "
                  "pods: everything on the one vCPU). Memory-bound work (a long rule walk, hash "
                  "misses) costs more on hardware than here. See [%s](%s).\n"
-                 % (os.path.normpath(os.path.join(TOP, "..", "README.md")), os.path.normpath(os.path.join(TOP, "..", "README.md"))))
+                 % (readme, readme))
     else:
         o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
                  "Only the ratios between columns mean something; they were measured side by side "
                  "in the same VM boot (`make bench`, see [%s](%s)).\n"
-                 % (os.path.normpath(os.path.join(TOP, "..", "README.md")), os.path.normpath(os.path.join(TOP, "..", "README.md"))))
+                 % (readme, readme))
     o.append("| | |\n|---|---|")
     for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "qemu_args", "host_cpu", "host_ncpu",
               "host_kernel", "qemu", "iptables", "ipvsadm", "ksvcctl_git", "vm_run_rc"):
