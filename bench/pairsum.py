@@ -33,6 +33,10 @@ def group(rows, col):
     return by
 
 
+def values(by, m):
+    return [v for r in by[m].values() for v in r]
+
+
 def cell(vals):
     m = st.median(vals)
     if len(vals) == 1:
@@ -42,8 +46,7 @@ def cell(vals):
 
 def ratios(by, base, m, higher_better):
     """Base's advantage over m: by the medians, and per round."""
-    allv = lambda x: [v for r in by[x].values() for v in r]
-    a, b = st.median(allv(base)), st.median(allv(m))
+    a, b = st.median(values(by, base)), st.median(values(by, m))
     rr = [st.median(by[base][r]) / st.median(by[m][r]) for r in sorted(by[m]) if r in by[base]]
     if not higher_better:
         a, b = b, a
@@ -55,8 +58,8 @@ def table(by, base, what, higher_better):
     out = ["| mode | %s | spread | %s / mode, by medians | per round |" % (what, base),
            "|---|---|---|---|---|"]
     for m in by:
-        vals = [v for r in by[m].values() for v in r]
-        spread = (max(vals) - min(vals)) / st.median(vals) if st.median(vals) else 0
+        vals = values(by, m)
+        spread = (max(vals) - min(vals)) / (st.median(vals) or 1)
         if m == base or base not in by:
             out.append("| %s | %s | %.1f%% | | |" % (m, cell(vals), 100 * spread))
             continue
