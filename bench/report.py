@@ -28,7 +28,6 @@ SHORT = {"ksvc": "ksvc", "nft": "nftables", "nftparts": "nftables in parts", "ip
 
 # what every absolute number is from (sysinfo "rig"; bench/uml-run says uml)
 RIG, NOISE = "TCG, not hardware", "TCG noise"
-TOP = "."
 
 
 def kv(s):
@@ -119,10 +118,10 @@ def main():
     if info.get("rig") == "qemu-icount":
         RIG, NOISE = "instruction-counted TCG: 1 ns per guest instruction, not hardware", "noise"
     # links to bench/README.md and lookup.md from RESULTSDIR (results/ or below it)
-    global TOP
-    TOP = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
+    top = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
                           os.path.abspath(res))
-    readme = os.path.normpath(os.path.join(TOP, "..", "README.md"))
+    readme = os.path.normpath(os.path.join(top, "..", "README.md"))
+    lookup = os.path.normpath(os.path.join(top, "lookup.md"))
     kmax = info.get("ksvcctl_max", "1000")
     raw = raws[-1]
     boot_of = {}
@@ -531,7 +530,7 @@ def main():
     # --- lookup cost from outside
     o.append("## 5. Lookup cost, from outside\n")
     o.append("Inside the kernel, ksvc's lookup and backend choice alone are timed by the KUnit "
-             "suite ksvc_bench on UML, natively on the host CPU: [lookup.md](" + os.path.normpath(os.path.join(TOP, "lookup.md")) + ") "
+             "suite ksvc_bench on UML, natively on the host CPU: [lookup.md](" + lookup + ") "
              "(bench/lookup.sh). From outside, the per-connection cost is compared "
              "across N: Δ mean TCP latency between N=1 and the largest N, per service present "
              "(" + RIG + "; noise of the means is tens of µs).\n")
