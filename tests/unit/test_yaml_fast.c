@@ -46,6 +46,10 @@ static const struct snippet snippets[] = {
 	{ "a: -1\nb: -x\nc: :x\nd: ?x\ne: x#y\nf: a:b\n", FAST, 1 },
 	{ "a:\n  - b: 1\n    c:\n    - 2\n    d: 3\n  - d\n", FAST, 1 },
 	{ "  a: 1\n  b: 2\n", FAST, 1 },		/* an indented root */
+	/* at the edges of the byte classes of the common "key: value" */
+	{ "k9_.-/x: a[b]{c},d!$%&*()=+;<>?@^|~`'\"\nZ: 0\n", FAST, 1 },
+	{ "1: x-\n2: x- \n3: '#'\nk\\: \\\n", FAST, 1 },
+	{ "a: b\n- c: d\n", DECLINE, 0 },
 	{ "items:\n- metadata:\n    labels: {}\n  spec: {}\n", FAST, 1 },
 	{ "", FAST, 0 },
 	{ "# only a comment\n", FAST, 0 },
@@ -128,6 +132,12 @@ static void yfast_next_long_keys(void **state)
 	check(buf, strlen(buf), FAST, 1);
 	memset(buf, 'k', 1010);
 	strcpy(buf + 1010, ": v\n");
+	check(buf, strlen(buf), DECLINE, 0);
+	memset(buf, 'k', 1000);	/* the longest key yaml_fast takes */
+	strcpy(buf + 1000, ": v\n");
+	check(buf, strlen(buf), FAST, 1);
+	memset(buf, 'k', 1001);
+	strcpy(buf + 1001, ": v\n");
 	check(buf, strlen(buf), DECLINE, 0);
 	memset(buf, ' ', 1100);	/* short key, blanks to the ':' */
 	buf[0] = 'k';

@@ -30,12 +30,10 @@ struct yfast_span {
 /* ---------------------------------------------------------------------- */
 /* Arrays */
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
+static __attribute__((noinline)) void *grow_to(void *p, size_t *cap, size_t need, size_t size)
 {
 	size_t c = *cap ? *cap : 64;
 
-	if (need <= *cap)
-		return p;
 	while (c < need)
 		c *= 2;
 	p = realloc(p, c * size);
@@ -43,6 +41,12 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 		m_oom();
 	*cap = c;
 	return p;
+}
+
+/* Several calls per line: the test inline, the growing not. */
+static inline void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	return need <= *cap ? p : grow_to(p, cap, need, size);
 }
 
 static int add_node(struct yfast *f, yaml_node_type_t type, const char *at)
@@ -280,6 +284,37 @@ static int next_line(struct yfast *f)
 /* ---------------------------------------------------------------------- */
 /* Scalars */
 
+/*
+ * Byte classes for the common case, a plain key or value of bytes that
+ * leave nothing to decide (no blank, ':' or '#' to look around): C_FIRST
+ * may start a plain scalar unconditionally, C_KEY may follow in a key
+ * ("kubernetes.io/service-name"), C_VAL in a value.  Anything else goes
+ * the general way, plain_start() and plain_end().
+ */
+enum { C_FIRST = 1, C_KEY = 2, C_VAL = 4, C_ALL = C_FIRST | C_KEY | C_VAL };
+
+static const unsigned char cls[256] = {
+	['!' ... '"'] = C_VAL,
+	['$' ... ','] = C_VAL,
+	['-' ... '/'] = C_KEY | C_VAL,
+	['0' ... '9'] = C_ALL,
+	[';' ... '@'] = C_VAL,
+	['A' ... 'Z'] = C_ALL,
+	['[' ... '^'] = C_VAL,
+	['_'] = C_KEY | C_VAL,
+	['`'] = C_VAL,
+	['a' ... 'z'] = C_ALL,
+	['{' ... '~'] = C_VAL,
+};
+
+/* Past the bytes of class @c from @p, up to @e. */
+static const char *span(const char *p, const char *e, unsigned char c)
+{
+	while (p < e && (cls[(unsigned char)*p] & c))
+		p++;
+	return p;
+}
+
 static bool blank_or_end(const char *p, const char *e)
 {
 	return p == e || *p == ' ';
@@ -394,12 +429,26 @@ static int inline_value(struct yfast *f, const char *p)
 				YAML_FLOW_SEQUENCE_STYLE;
 		return i;
 	}
+	if ((cls[(unsigned char)*p] & C_FIRST) &&
+	    (end = span(p + 1, e, C_VAL)) == e)
+		return add_scalar(f, p, p, e - p, YAML_PLAIN_SCALAR_STYLE);
 	if (!plain_start(p, e))
 		return 0;
 	end = plain_end(p, e, &colon);
 	if (colon)
 		return 0;
 	return add_scalar(f, p, p, end - p, YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* The ':' ending a plain key of C_KEY bytes at @p, or NULL. */
+static const char *simple_key(const char *p, const char *e)
+{
+	const char *q;
+
+	if (!(cls[(unsigned char)*p] & C_FIRST))
+		return NULL;
+	q = span(p + 1, e, C_KEY);
+	return q < e && *q == ':' && blank_or_end(q + 1, e) ? q : NULL;
 }
 
 /*
@@ -423,6 +472,11 @@ static int key_at(struct yfast *f, const char *p, const char **after)
 			return 0;
 		*after = end + 1;
 		return i;
+	}
+	end = simple_key(p, e);
+	if (end && end - p <= MAX_KEY) {
+		*after = end + 1;
+		return add_scalar(f, p, p, end - p, YAML_PLAIN_SCALAR_STYLE);
 	}
 	if (!plain_start(p, e))
 		return 0;
@@ -449,6 +503,8 @@ static bool has_key(const struct yfast *f, const char *p)
 			;
 		return q < e && *q == ':';
 	}
+	if (simple_key(p, e))
+		return true;
 	plain_end(p, e, &colon);
 	return colon;
 }
