@@ -258,16 +258,20 @@ def main():
                  "processes is a round trip through ptrace on the host. Only the ratios between "
                  "columns mean something; they were measured side by side in the same boot.\n")
     elif info.get("rig") == "qemu-icount":
+        idle = ("idle time is skipped (it jumps to the next timer, whatever the guest waits for)"
+                if "sleep=off" in info.get("qemu_args", "") else
+                "idle time (waiting for the host to answer over 9p, or on a timer) runs at the "
+                "host's pace")
         o.append("**Every time here is an instruction count: a qemu TCG VM with `-icount shift=0` "
                  "(`bench/run --icount`), where the guest's clock advances 1 ns per instruction "
-                 "the guest executes, and idle time is skipped. Not hardware.** It is a machine "
+                 "the guest executes, and %s. Not hardware.** It is a machine "
                  "where every instruction takes the same time: no caches, no branch predictor, "
                  "one vCPU. What it gives up in realism it gains in repeatability: the host's "
                  "speed and load do not enter, so runs repeat to a fraction of a percent and a "
                  "ratio between columns is a ratio of instructions executed (client, kernel, "
                  "pods: everything on the one vCPU). Memory-bound work (a long rule walk, hash "
                  "misses) costs more on hardware than here. See [%s](%s).\n"
-                 % (readme, readme))
+                 % (idle, readme, readme))
     else:
         o.append("**Every absolute number here is from a qemu TCG VM: TCG, not hardware.** "
                  "Only the ratios between columns mean something; they were measured side by side "

@@ -30,7 +30,8 @@ struct yfast_span {
 /* ---------------------------------------------------------------------- */
 /* Arrays */
 
-static __attribute__((noinline)) void *grow_to(void *p, size_t *cap, size_t need, size_t size)
+static __attribute__((noinline)) void *grow_to(void *p, size_t *cap,
+					       size_t need, size_t size)
 {
 	size_t c = *cap ? *cap : 64;
 
