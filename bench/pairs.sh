@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# pairs.sh [--flows K] GEN BIN N RUNS MODE...  (in the VM, from the repo root:
+# pairs.sh [--flows K] [--endpoints E] GEN BIN N RUNS MODE...
+#   (in the VM, from the repo root:
 #   tests/vm/vm-run --mem 4096 --timeout 5400 bench/pairs.sh \
 #       bench/results/raw/gen bench/results/raw/bin 10000 3 ksvc iptnft)
 #
-# Programming N services x 10 endpoints by each MODE in turn, RUNS rounds:
+# Programming N services x 10 endpoints (E) by each MODE in turn, RUNS rounds:
 # ksvc, iptnft, ksvc, iptnft, ...  vm-bench.sh times all of one mode's runs,
 # then the next mode's; on a host whose speed drifts over minutes (TCG
 # on a shared machine) a mode's runs can land in a slow stretch that the
@@ -19,12 +20,19 @@
 # each mode's N services are in place, so the data-plane ratio too is
 # taken between neighbours; kept in flows.tsv: round, mode, run, flows/s,
 # p90 of the run's 1000-flow stretches.
+#
+# --endpoints E: services of E endpoints each (GEN/nNeE, as bench/run
+# generates it: E=1 for 100000 services); 10 by default.
 set -u
-FLOWS_PER=0
-if [ "${1:-}" = --flows ]; then
-	FLOWS_PER=$2
+FLOWS_PER=0 EPS=10
+while [ $# -gt 0 ]; do
+	case $1 in
+	--flows) FLOWS_PER=$2 ;;
+	--endpoints) EPS=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-fi
+done
 GEN=$(realpath "$1") BIN=$(realpath "$2") N=$3 ROUNDS=$4
 shift 4
 PMODES=("$@")
@@ -32,7 +40,7 @@ set --
 BENCH_SOURCE_ONLY=1 BENCH_GEN=$GEN BENCH_BIN=$BIN
 # shellcheck source=bench/vm-bench.sh
 . bench/vm-bench.sh
-D=$G/n${N}e10
+D=$G/n${N}e$EPS
 P=$OUT/pairs.tsv
 F=$OUT/flows.tsv
 
@@ -45,7 +53,7 @@ for x in "$K" "$B/ksvc-nl" $(command -v iptables-nft-restore iptables-legacy-res
 	# shellcheck disable=SC2046 # one library path per word
 	cat "$x" $(ldd "$x" 2>/dev/null | awk '$3 ~ /^\//{ print $3 }') >/dev/null
 done
-log "pairs: N=$N x 10, $ROUNDS rounds of: ${PMODES[*]}"
+log "pairs: N=$N x $EPS, $ROUNDS rounds of: ${PMODES[*]}"
 for r in $(seq "$ROUNDS"); do
 	for m in "${PMODES[@]}"; do
 		"load_$m"
