@@ -5,7 +5,8 @@
 #   tests/vm/vm-run --mem 4096 --timeout 5400 bench/pairs.sh \
 #       bench/results/raw/gen bench/results/raw/bin 10000 3 ksvc iptnft)
 #
-# Programming N services x 10 endpoints (E) by each MODE in turn, RUNS rounds:
+# Programming N services x E endpoints (10 unless --endpoints) by each MODE
+# in turn, RUNS rounds:
 # ksvc, iptnft, ksvc, iptnft, ...  vm-bench.sh times all of one mode's runs,
 # then the next mode's; on a host whose speed drifts over minutes (TCG
 # on a shared machine) a mode's runs can land in a slow stretch that the
