@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            build kmod/ksvc.ko and tools/ksvcctl/ksvcctl
+# make            build kmod/ksvc.ko, tools/lib/libksvc.a and tools/ksvcctl/ksvcctl
 # make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu),
 #                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader, 30 s on
 #                 the module's netlink parsing compiled in userspace)
@@ -72,6 +72,7 @@ install: all
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/ksvcctl clean
+	$(MAKE) -C tools/lib clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 

@@ -32,11 +32,14 @@ Files written to OUTDIR:
   ipvs.ipset, ipvs-upd-{a,b}.ipset, ipvs-ipt.restore
                      kube-proxy IPVS mode's ipsets and nat-table rules
   ksvc.yaml          N Services + N EndpointSlices
+  ksvc.json          the same as kubectl get -o json prints them (a List)
   ksvc-upd-{a,b}.yaml  the changed service + its EndpointSlice only
+  ksvc-upd-{a,b}.json  the same, as a List
 The "update" changes service number UPD = N//3 (or 0): version a replaces
 its first endpoint by a new address, version b puts it back.
 """
 import hashlib
+import json
 import ipaddress
 import os
 import sys
@@ -343,14 +346,43 @@ def yaml_svc(s, eps):
     return o
 
 
+def json_svc(s, eps):
+    """yaml_svc()'s two objects, as dicts."""
+    svc = {"apiVersion": "v1", "kind": "Service",
+           "metadata": {"name": s.name, "namespace": "default"},
+           "spec": {"type": "ClusterIP", "clusterIP": s.vip,
+                    "ports": [{"name": proto, "port": port, "protocol": proto.upper(),
+                               "targetPort": 8080} for proto, port in s.ports]}}
+    eps = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+           "metadata": {"name": "%s-abcde" % s.name, "namespace": "default",
+                        "labels": {"kubernetes.io/service-name": s.name}},
+           "addressType": "IPv4",
+           "endpoints": [{"addresses": [eip],
+                          "conditions": {"ready": True, "serving": True, "terminating": False},
+                          "nodeName": "node-1"} for eip, _ in eps],
+           "ports": [{"name": proto, "port": 8080, "protocol": proto.upper()}
+                     for proto, port in s.ports]}
+    return [svc, eps]
+
+
+def json_list(items):
+    """As kubectl get -o json prints a List: 4-space indents."""
+    return [json.dumps({"apiVersion": "v1", "items": items, "kind": "List",
+                        "metadata": {"resourceVersion": ""}}, indent=4)]
+
+
 def gen_ksvc(d, svcs, upd):
     out = []
+    items = []
     for s in svcs:
         out += yaml_svc(s, s.eps)
+        items += json_svc(s, s.eps)
     write(d, "ksvc.yaml", out)
+    write(d, "ksvc.json", json_list(items))
     s = svcs[upd]
     for v in ("a", "b"):
         write(d, "ksvc-upd-%s.yaml" % v, yaml_svc(s, s.eps_variant(v)))
+        write(d, "ksvc-upd-%s.json" % v, json_list(json_svc(s, s.eps_variant(v))))
     t = Svc(0, 1, 1, True)
     write(os.path.join(d, ".."), "target.yaml", yaml_svc(t, t.eps))
 

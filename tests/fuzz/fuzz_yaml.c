@@ -6,10 +6,10 @@
  * nothing was wrong) -> model_free().  Messages go to /dev/null, so the
  * printing path runs too but the fuzzer's output stays clean.
  *
- * First, the input must compose the same through yaml_fast as through
- * libyaml (../unit/yaml_same.h), and read in three parts as in sequence
- * (../unit/model_dump.h); a difference aborts, with the reason.  Last,
- * it goes through what "ksvcctl watch" does with a stream (framing, watch
+ * First, an input that jansson reads as one JSON value must compose the
+ * same through json_doc.c as through libyaml, marks included
+ * (../unit/doc_same.h); a difference aborts, with the reason.  Last, it
+ * goes through what "ksvcctl watch" does with a stream (framing, watch
  * events, the cache and its plan), in two reads.
  */
 #define _GNU_SOURCE
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "json_doc.h"
 #include "model.h"
 #include "model_util.h"
 #include "resolve.h"
@@ -27,8 +28,7 @@
 #include "validate.h"
 #include "watch_cache.h"
 #include "yaml_read.h"
-#include "../unit/model_dump.h"
-#include "../unit/yaml_same.h"
+#include "../unit/doc_same.h"
 
 static FILE *devnull;
 
@@ -116,29 +116,43 @@ static void watch_stream(const uint8_t *data, size_t size)
 	wcache_free(&c);
 }
 
+/*
+ * The first JSON value of @data, composed by json_doc.c, against libyaml's
+ * composition of the same bytes, where both compose it.
+ */
+static void json_same(const char *data, size_t size)
+{
+	struct json_doc j;
+	yaml_document_t y;
+	yaml_parser_t p;
+	size_t used = 0;
+	char why[256];
+
+	if (json_doc_load(&j, data, size, &used, 0, 0) != JSON_DOC_OK) {
+		json_doc_free(&j);
+		return;
+	}
+	if (!yaml_parser_initialize(&p))
+		abort();
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, used);
+	if (yaml_parser_load(&p, &y)) {
+		if (yaml_document_get_root_node(&y) &&
+		    !doc_same(&j.doc, &y, why, sizeof(why))) {
+			fprintf(stderr, "json_doc differs from libyaml: %s\n", why);
+			abort();
+		}
+		yaml_document_delete(&y);
+	}
+	yaml_parser_delete(&p);
+	json_doc_free(&j);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ysame same;
 	struct model m;
 	struct diag d;
 
-	if (!yaml_same((const char *)data, size, &same)) {
-		fprintf(stderr, "yaml_fast differs from libyaml: %s\n", same.why);
-		abort();
-	}
-	/* A stream with no "---" after its first line has no parts. */
-	if (memmem(data, size, "\n---", 4)) {
-		char *want = read_dump_parts((const char *)data, size, 0);
-		char *got = read_dump_parts((const char *)data, size, 3);
-
-		if (strcmp(want, got)) {
-			fprintf(stderr, "in parts:\n%s\nin sequence:\n%s\n", got,
-				want);
-			abort();
-		}
-		free(want);
-		free(got);
-	}
+	json_same((const char *)data, size);
 	memset(&m, 0, sizeof(m));
 	diag_init(&d, devnull);
 	yaml_read_buf("fuzz.yaml", (const char *)data, size, &m, &d);

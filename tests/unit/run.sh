@@ -15,21 +15,9 @@ trap 'rm -f "$log"' EXIT
 
 tests=$(make -s print-tests)
 if ! make -s all; then
-	echo "unit: front-half tests failed to build" >&2
+	echo "unit: tests failed to build" >&2
 	echo "unit: 0 passed, 1 failed"
 	exit 1
-fi
-
-# The back half's tests (printing, netlink) keep their own makefile
-# until they are merged here; a build failure there is a failure.
-if [ -f Makefile.back ]; then
-	back=$(sed -n "s/^BACK_TESTS := //p" Makefile.back | head -1)
-	if make -s -f Makefile.back all-back; then
-		tests="$tests $back"
-	else
-		echo "unit: Makefile.back tests failed to build" >&2
-		failed=$((failed + 1))
-	fi
 fi
 
 runner=()

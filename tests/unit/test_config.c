@@ -25,6 +25,7 @@
 #include "cmd.h"
 #include "nl.h"
 #include "nl_cfg.h"
+#include "print.h"
 
 #define FAMILY	0x20
 
@@ -56,7 +57,7 @@ bool is_service_resource(const char *arg)
 }
 
 /* config_set_parse on a NULL-terminated list, argv[0] = "set". */
-static int parse(struct ksvc_cfg_change *c, ...)
+static int parse(struct wire_cfg_change *c, ...)
 {
 	char *argv[16] = { "set" };
 	int argc = 1;
@@ -73,7 +74,7 @@ static int parse(struct ksvc_cfg_change *c, ...)
 
 static void test_parse_node_name(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, "--node-name", "node-1", NULL), -1);
@@ -87,7 +88,7 @@ static void test_parse_node_name(void **state)
 
 static void test_parse_node_name_too_long(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	char name[80];
 
 	(void)state;
@@ -101,7 +102,7 @@ static void test_parse_node_name_too_long(void **state)
 
 static void test_parse_range(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, "--nodeport-range=30000-30100", NULL), -1);
@@ -119,7 +120,7 @@ static void test_parse_range_bad(void **state)
 		"30000", "30000-", "-30000", "0-100", "1-65536", "a-b",
 		"1-2-3", "30000 - 30100", "+1-2", "",
 	};
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	size_t i;
 
 	(void)state;
@@ -133,7 +134,7 @@ static void test_parse_range_bad(void **state)
 
 static void test_parse_addrs(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	uint8_t want[16];
 
 	(void)state;
@@ -152,7 +153,7 @@ static void test_parse_addrs(void **state)
 
 static void test_parse_addrs_all(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, "--node-addresses=all", NULL), -1);
@@ -166,7 +167,7 @@ static void test_parse_addrs_all(void **state)
 
 static void test_parse_addrs_bad(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	char many[64 * 16 + 16], *p = many;
 	int i;
 
@@ -190,7 +191,7 @@ static void test_parse_addrs_bad(void **state)
 
 static void test_parse_no_endpoint(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, "--no-endpoint=drop", NULL), -1);
@@ -208,7 +209,7 @@ static void test_parse_no_endpoint(void **state)
 
 static void test_parse_usage_errors(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, NULL), 1);
@@ -222,7 +223,7 @@ static void test_parse_usage_errors(void **state)
 
 static void test_parse_cidrs(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	uint8_t want[16];
 
 	(void)state;
@@ -256,7 +257,7 @@ static void test_parse_cidrs_limits(void **state)
 		"10.0.0.0/8", "10.0.0.4/30", "192.168.0.0/16", "10.96.16.0/20",
 		"fd00::/64", "fd00::4/126", "fd00:96::/108", "fd00:0:0:1::/64",
 	};
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	size_t i;
 
 	(void)state;
@@ -301,7 +302,7 @@ static void test_parse_cidrs_bad(void **state)
 		{ "fd00::/64,fd01::/64", "more than one IPv6 range" },
 		{ "10.0.0.0/8,fd00::/64,10.1.0.0/16", "at most one IPv4 and one IPv6" },
 	};
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	size_t i;
 
 	(void)state;
@@ -321,7 +322,7 @@ static void test_parse_cidrs_bad(void **state)
 
 static void test_parse_help(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 
 	(void)state;
 	assert_int_equal(parse(&c, "--help", NULL), 0);
@@ -366,7 +367,7 @@ static int config_attrs(struct nl_msg *msg, struct nlattr **tb)
 
 static void test_encode_only_given(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	struct nlattr *tb[KSVC_CFG_A_MAX + 1];
 	struct nl_msg *msg = new_msg();
 
@@ -396,7 +397,7 @@ static void test_encode_only_given(void **state)
 
 static void test_encode_addrs(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	struct nlattr *tb[KSVC_CFG_A_MAX + 1], *e, *a;
 	struct nl_msg *msg = new_msg();
 	uint8_t want[16];
@@ -435,7 +436,7 @@ static void test_encode_addrs(void **state)
 
 static void test_encode_addrs_all_is_empty_nest(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	struct nlattr *tb[KSVC_CFG_A_MAX + 1];
 	struct nl_msg *msg = new_msg();
 
@@ -451,7 +452,7 @@ static void test_encode_addrs_all_is_empty_nest(void **state)
 
 static void test_encode_cidrs(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	struct nlattr *tb[KSVC_CFG_A_MAX + 1], *e;
 	struct nlattr *at[KSVC_ADDR_A_MAX + 1];
 	struct nl_msg *msg = new_msg();
@@ -501,7 +502,7 @@ static void test_encode_cidrs(void **state)
 
 static void test_encode_too_small(void **state)
 {
-	struct ksvc_cfg_change c;
+	struct wire_cfg_change c;
 	struct nl_msg *msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + 64);
 
 	(void)state;
@@ -587,14 +588,14 @@ static struct nl_msg *reply(bool with_addrs, uint32_t flags)
 	return reply_cidrs(with_addrs, flags, CIDRS_BOTH);
 }
 
-static char *print_to_string(const struct ksvc_config *c)
+static char *print_to_string(const struct wire_config *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	ksvc_cfg_print(f, c);
+	cfg_print(f, c);
 	fclose(f);
 	return buf;
 }
@@ -602,7 +603,7 @@ static char *print_to_string(const struct ksvc_config *c)
 static void test_decode_print(void **state)
 {
 	struct nl_msg *msg = reply(true, KSVC_CFG_F_DROP_NO_ENDPOINT);
-	struct ksvc_config c;
+	struct wire_config c;
 	char *out;
 
 	(void)state;
@@ -636,7 +637,7 @@ static void test_decode_print(void **state)
 static void test_decode_print_defaults(void **state)
 {
 	struct nl_msg *msg = reply(false, 0);
-	struct ksvc_config c;
+	struct wire_config c;
 	char *out;
 
 	(void)state;
@@ -660,7 +661,7 @@ static void test_decode_print_cidrs(void **state)
 		{ CIDRS_EMPTY, "Service CIDRs:   (none)\n" },
 		{ CIDRS_ABSENT, "Service CIDRs:   (not reported by the module)\n" },
 	};
-	struct ksvc_config c;
+	struct wire_config c;
 	struct nl_msg *msg;
 	char *out;
 	size_t i;
@@ -693,7 +694,7 @@ static struct nl_msg *cidr_reply(void)
 
 static void test_decode_cidrs_bad(void **state)
 {
-	struct ksvc_config c;
+	struct wire_config c;
 	struct nl_msg *msg;
 	struct nlattr *n, *l, *e;
 	uint8_t a[16] = { 10, 96 };
@@ -741,7 +742,7 @@ static void test_decode_cidrs_bad(void **state)
 static void test_decode_bad(void **state)
 {
 	struct nl_msg *msg = nlmsg_alloc_size(8192);
-	struct ksvc_config c;
+	struct wire_config c;
 	struct nlattr *n, *l, *e;
 
 	(void)state;

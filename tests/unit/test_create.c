@@ -51,7 +51,7 @@ static bool exists(const char *name)
 	return false;
 }
 
-int req_svc_get(const char *ns, const char *name, struct ksvc_svc *out)
+int __wrap_req_svc_get(const char *ns, const char *name, struct wire_svc *out)
 {
 	(void)ns;
 	misuse += out != NULL;	/* no asserts with stdout redirected */
@@ -60,7 +60,7 @@ int req_svc_get(const char *ns, const char *name, struct ksvc_svc *out)
 }
 
 /* "clash" holds a frontend another service has; "full" hits ENOSPC. */
-int req_svc_put(const struct m_service *s, uint8_t cmd)
+int __wrap_req_svc_put(const struct m_service *s, uint8_t cmd)
 {
 	misuse += cmd != KSVC_CMD_SVC_NEW;	/* never SVC_SET */
 	extack = NULL;
@@ -80,7 +80,7 @@ int req_svc_put(const struct m_service *s, uint8_t cmd)
 /* --dry-run=server: one CREATE batch with the dry-run flag. */
 static uint32_t batch_flags;
 
-int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
+int __wrap_req_batch(struct batch_op *ops, size_t n, uint32_t flags,
 	      struct batch_result **res, size_t *n_res)
 {
 	size_t i;
@@ -114,7 +114,7 @@ uint32_t __wrap_ksvc_nl_err_offset(void)
 
 static const char *const *load_names;
 
-int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
+int __wrap_model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 		    const struct load_opts *o)
 {
 	size_t i, n = 0;
@@ -135,7 +135,7 @@ int model_load_opts(char *const *paths, size_t n_paths, struct model *m,
 	return 0;
 }
 
-void model_free(struct model *m)
+void __wrap_model_free(struct model *m)
 {
 	free(m->svcs);
 	memset(m, 0, sizeof(*m));

@@ -19,20 +19,20 @@
 
 #include "describe.h"
 
-static struct ksvc_addr addr(uint8_t kind, const char *ip)
+static struct wire_addr addr(uint8_t kind, const char *ip)
 {
-	struct ksvc_addr a = { .kind = kind };
+	struct wire_addr a = { .kind = kind };
 
 	a.family = strchr(ip, ':') ? AF_INET6 : AF_INET;
 	assert_int_equal(inet_pton(a.family, ip, a.a), 1);
 	return a;
 }
 
-static struct ksvc_backend be(size_t port_idx, const char *ip, uint16_t port,
+static struct wire_backend be(size_t port_idx, const char *ip, uint16_t port,
 			      uint32_t flags, const char *node, uint64_t conns,
 			      uint64_t packets, uint64_t bytes)
 {
-	struct ksvc_backend b = { .port_idx = port_idx, .port = port,
+	struct wire_backend b = { .port_idx = port_idx, .port = port,
 				  .weight = 1, .flags = flags,
 				  .stats = { conns, packets, bytes } };
 
@@ -42,10 +42,10 @@ static struct ksvc_backend be(size_t port_idx, const char *ip, uint16_t port,
 	return b;
 }
 
-static struct ksvc_port port(const char *name, uint8_t proto, uint16_t nr,
+static struct wire_port port(const char *name, uint8_t proto, uint16_t nr,
 			     uint16_t node_port, uint16_t target_port)
 {
-	struct ksvc_port p = { .proto = proto, .port = nr,
+	struct wire_port p = { .proto = proto, .port = nr,
 			       .node_port = node_port,
 			       .target_port = target_port };
 
@@ -72,12 +72,12 @@ static void expect_text(const struct svc_detail *d, const char *want)
 /* NodePort, two ports, ClientIP, ETP Local, Maglev, one backend not ready. */
 static void test_nodeport_two_ports(void **state)
 {
-	struct ksvc_addr addrs[] = { addr(KSVC_ADDR_KIND_CLUSTER, "10.96.0.10") };
-	struct ksvc_port ports[] = {
+	struct wire_addr addrs[] = { addr(KSVC_ADDR_KIND_CLUSTER, "10.96.0.10") };
+	struct wire_port ports[] = {
 		port("http", IPPROTO_TCP, 80, 30080, 8080),
 		port("https", IPPROTO_TCP, 443, 30443, 0),
 	};
-	struct ksvc_backend bes[] = {
+	struct wire_backend bes[] = {
 		be(0, "10.244.1.5", 8080, RS, "node-1", 3, 24, 2000),
 		be(0, "10.244.1.6", 8080, KSVC_BE_F_SERVING | KSVC_BE_F_TERMINATING,
 		   "node-2", 2, 16, 1512),
@@ -94,7 +94,7 @@ static void test_nodeport_two_ports(void **state)
 	};
 
 	(void)state;
-	ports[0].stats = (struct ksvc_stats){ 5, 40, 3512 };
+	ports[0].stats = (struct wire_stats){ 5, 40, 3512 };
 	expect_text(&d,
 		"Name:                     web\n"
 		"Namespace:                default\n"
@@ -128,14 +128,14 @@ static void test_nodeport_two_ports(void **state)
 /* LoadBalancer, dual-stack, external IP and two ingress IPs, no backends. */
 static void test_loadbalancer_ingress(void **state)
 {
-	struct ksvc_addr addrs[] = {
+	struct wire_addr addrs[] = {
 		addr(KSVC_ADDR_KIND_CLUSTER, "10.96.0.30"),
 		addr(KSVC_ADDR_KIND_CLUSTER, "fd00:10:96::30"),
 		addr(KSVC_ADDR_KIND_EXTERNAL, "192.0.2.10"),
 		addr(KSVC_ADDR_KIND_LB_INGRESS, "203.0.113.7"),
 		addr(KSVC_ADDR_KIND_LB_INGRESS, "203.0.113.8"),
 	};
-	struct ksvc_port ports[] = { port("", IPPROTO_TCP, 80, 30009, 80) };
+	struct wire_port ports[] = { port("", IPPROTO_TCP, 80, 30009, 80) };
 	struct svc_detail d = {
 		.svc = { .ns = "prod", .name = "myapp-lb",
 			 .type = KSVC_SVC_TYPE_LOAD_BALANCER,
@@ -173,8 +173,8 @@ static void test_loadbalancer_ingress(void **state)
  */
 static void test_headless(void **state)
 {
-	struct ksvc_port ports[] = { port("pg", IPPROTO_TCP, 5432, 0, 0) };
-	struct ksvc_backend bes[] = {
+	struct wire_port ports[] = { port("pg", IPPROTO_TCP, 5432, 0, 0) };
+	struct wire_backend bes[] = {
 		be(0, "10.244.2.7", 5432, RS, "node-2", 0, 0, 0),
 		be(0, "10.244.2.8", 5432, RS, "node-2", 0, 0, 0),
 		be(0, "10.244.3.1", 5432, 0, "", 0, 0, 0),
@@ -190,7 +190,7 @@ static void test_headless(void **state)
 	};
 
 	(void)state;
-	ports[0].stats = (struct ksvc_stats){ 1, 2, 3 };
+	ports[0].stats = (struct wire_stats){ 1, 2, 3 };
 	expect_text(&d,
 		"Name:                     db\n"
 		"Namespace:                default\n"
@@ -219,9 +219,9 @@ static void test_headless(void **state)
 /* IPv6 endpoints in brackets; a headless service with nothing: <none>. */
 static void test_ipv6_and_empty(void **state)
 {
-	struct ksvc_addr addrs[] = { addr(KSVC_ADDR_KIND_CLUSTER, "fd00::a") };
-	struct ksvc_port ports[] = { port("dns", IPPROTO_UDP, 53, 0, 0) };
-	struct ksvc_backend bes[] = {
+	struct wire_addr addrs[] = { addr(KSVC_ADDR_KIND_CLUSTER, "fd00::a") };
+	struct wire_port ports[] = { port("dns", IPPROTO_UDP, 53, 0, 0) };
+	struct wire_backend bes[] = {
 		be(0, "fd00:244::5", 53, RS, "n1", 0, 0, 0),
 	};
 	struct svc_detail d = {

@@ -28,6 +28,7 @@
 #include "load.h"
 #include "nl_batch.h"
 #include "plan.h"
+#include "print_plan.h"
 #include "print_obj.h"
 #include "resolve.h"
 #include "validate.h"
@@ -113,7 +114,7 @@ static struct nlattr *svc_attr(struct nlattr *svc, int type)
 
 static void batch_encoding(void **state)
 {
-	struct ksvc_svc have[2] = { { .ns = "default", .name = "a" },
+	struct wire_svc have[2] = { { .ns = "default", .name = "a" },
 				    { .ns = "default", .name = "old" } };
 	struct fx f;
 	struct plan p;
@@ -310,7 +311,7 @@ static void print_client_fn(FILE *f, void *arg)
 
 static void result_decoding(void **state)
 {
-	struct ksvc_svc have[1] = { { .ns = "default", .name = "old" } };
+	struct wire_svc have[1] = { { .ns = "default", .name = "old" } };
 	struct nl_msg *msg = batch_msg();
 	struct print_args pa = { 0 };
 	struct plan p;
@@ -415,7 +416,7 @@ static void report_fn(FILE *f, void *arg)
 
 static void error_to_document(void **state)
 {
-	struct ksvc_svc have[1] = { { .ns = "default", .name = "old" } };
+	struct wire_svc have[1] = { { .ns = "default", .name = "old" } };
 	struct nl_msg *msg = batch_msg();
 	struct plan p;
 	struct fx f;
@@ -462,7 +463,7 @@ static void error_to_document(void **state)
 
 static void prune_ops(void **state)
 {
-	struct ksvc_svc have[4] = {
+	struct wire_svc have[4] = {
 		{ .ns = "default", .name = "a" },
 		{ .ns = "default", .name = "gone" },
 		{ .ns = "other", .name = "a" },
@@ -546,9 +547,9 @@ static void dry_run_flag(void **state)
 
 /* ---- get -o ---- */
 
-static struct ksvc_addr kaddr(uint8_t kind, const char *s)
+static struct wire_addr kaddr(uint8_t kind, const char *s)
 {
-	struct ksvc_addr a = { .kind = kind };
+	struct wire_addr a = { .kind = kind };
 
 	a.family = strchr(s, ':') ? AF_INET6 : AF_INET;
 	assert_int_equal(inet_pton(a.family, s, a.a), 1);
@@ -556,8 +557,8 @@ static struct ksvc_addr kaddr(uint8_t kind, const char *s)
 }
 
 /* An LB service with everything the printers show. */
-static void sample(struct ksvc_svc *s, struct ksvc_addr *addrs,
-		   struct ksvc_port *ports)
+static void sample(struct wire_svc *s, struct wire_addr *addrs,
+		   struct wire_port *ports)
 {
 	memset(s, 0, sizeof(*s));
 	strcpy(s->ns, "shop");
@@ -631,7 +632,7 @@ static const char sample_yaml[] =
 	"    - ip: 203.0.113.9\n";
 
 struct out_args {
-	struct ksvc_svc *v;
+	struct wire_svc *v;
 	size_t n;
 	bool list, json;
 };
@@ -648,9 +649,9 @@ static void out_fn(FILE *f, void *arg)
 
 static void output_yaml_exact(void **state)
 {
-	struct ksvc_addr addrs[4];
-	struct ksvc_port ports[2];
-	struct ksvc_svc s;
+	struct wire_addr addrs[4];
+	struct wire_port ports[2];
+	struct wire_svc s;
 	struct out_args oa = { &s, 1, false, false };
 	char *out;
 
@@ -663,9 +664,9 @@ static void output_yaml_exact(void **state)
 
 static void output_json_exact(void **state)
 {
-	struct ksvc_port port = { .proto = IPPROTO_TCP, .port = 80 };
-	struct ksvc_addr a = kaddr(KSVC_ADDR_KIND_CLUSTER, "10.96.0.1");
-	struct ksvc_svc s = { .ns = "default", .name = "x\"y",
+	struct wire_port port = { .proto = IPPROTO_TCP, .port = 80 };
+	struct wire_addr a = kaddr(KSVC_ADDR_KIND_CLUSTER, "10.96.0.1");
+	struct wire_svc s = { .ns = "default", .name = "x\"y",
 			      .type = KSVC_SVC_TYPE_CLUSTER_IP,
 			      .addrs = &a, .n_addrs = 1,
 			      .ports = &port, .n_ports = 1 };
@@ -738,7 +739,7 @@ static void json_escaping(void **state)
 	free(buf);
 }
 
-static bool same_addr(const struct m_addr *m, const struct ksvc_addr *k)
+static bool same_addr(const struct m_addr *m, const struct wire_addr *k)
 {
 	return m->family == k->family &&
 	       !memcmp(m->a, k->a, m->family == AF_INET6 ? 16 : 4);
@@ -747,9 +748,9 @@ static bool same_addr(const struct m_addr *m, const struct ksvc_addr *k)
 /* print -> yaml_read -> the model says what the kernel's service said */
 static void round_trip(bool json, bool list)
 {
-	struct ksvc_addr addrs[4];
-	struct ksvc_port ports[2];
-	struct ksvc_svc s[2];
+	struct wire_addr addrs[4];
+	struct wire_port ports[2];
+	struct wire_svc s[2];
 	struct out_args oa = { s, list ? 2 : 1, list, json };
 	const struct m_service *m;
 	struct fx f;

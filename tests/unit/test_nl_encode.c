@@ -20,7 +20,6 @@
 
 #include "nl.h"
 #include "nl_svc.h"
-#include "nlw.h"
 
 #define FAMILY	0x20
 
@@ -720,7 +719,7 @@ static void test_decode_dump(void **state)
 {
 	struct nl_msg *msg = dump_msg(true);
 	struct m_addr a6 = v6("fd00:10:96::a");
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	assert_int_equal(ksvc_svc_decode(nlmsg_hdr(msg), &s), 0);
@@ -796,7 +795,7 @@ static struct nl_msg *split_msg(void)
 static void test_decode_chunks(void **state)
 {
 	struct nl_msg *msg = split_msg();
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	assert_int_equal(ksvc_svc_decode(nlmsg_hdr(msg), &s), 0);
@@ -819,7 +818,7 @@ static void test_decode_bad_chunks(void **state)
 {
 	struct nl_msg *msg;
 	struct nlattr *svc, *c;
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	msg = dump_msg(true);
@@ -849,7 +848,7 @@ static void test_decode_malformed(void **state)
 {
 	struct nl_msg *msg = dump_msg(false);
 	struct nlattr *svc, *addrs, *e;
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	assert_int_equal(ksvc_svc_decode(nlmsg_hdr(msg), &s), -EBADMSG);
@@ -879,7 +878,7 @@ static void test_roundtrip(void **state)
 {
 	struct fixture f;
 	struct nl_msg *msg;
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	fixture_init(&f);
@@ -904,7 +903,7 @@ static void test_roundtrip_chunks(void **state)
 	struct fixture f;
 	struct m_backend *be;
 	struct nl_msg *msg;
-	struct ksvc_svc s;
+	struct wire_svc s;
 
 	(void)state;
 	fixture_init(&f);
@@ -999,125 +998,6 @@ static void test_errno_texts(void **state)
 	assert_null(ksvc_errno_text(EXDEV));
 }
 
-/* @msg with every byte after its header set to 0xa5: pads must be zeroed. */
-static struct nl_msg *dirty_msg(size_t size)
-{
-	struct nl_msg *msg = new_msg(size);
-	uint32_t len = nlmsg_hdr(msg)->nlmsg_len;
-	size_t rest = nlmsg_get_max_size(msg) - len;
-
-	memset(nlmsg_reserve(msg, rest, 0), 0xa5, rest);
-	nlmsg_hdr(msg)->nlmsg_len = len;
-	return msg;
-}
-
-/*
- * One random attribute tree written both ways: by nlw into a dirty buffer
- * and by libnl into a clean one.  Returns how many attributes it wrote.
- */
-static int both_ways(struct nlw *w, struct nl_msg *ref, unsigned *seed,
-		     int depth)
-{
-	static const char text[] = "abcdefghijklmnopq";
-	int i, n = 1 + rand_r(seed) % 6, count = 0;
-
-	for (i = 0; i < n; i++) {
-		int type = 1 + rand_r(seed) % 30, kind = rand_r(seed) % 6;
-		size_t len = rand_r(seed) % sizeof(text);
-		uint32_t v = (uint32_t)rand_r(seed);
-		char str[sizeof(text)];
-
-		count++;
-		switch (kind) {
-		case 0:
-			nlw_u8(w, type, (uint8_t)v);
-			assert_int_equal(nla_put_u8(ref, type, (uint8_t)v), 0);
-			break;
-		case 1:
-			nlw_u16(w, type, (uint16_t)v);
-			assert_int_equal(nla_put_u16(ref, type, (uint16_t)v), 0);
-			break;
-		case 2:
-			nlw_u32(w, type, v);
-			assert_int_equal(nla_put_u32(ref, type, v), 0);
-			break;
-		case 3:
-			memcpy(str, text, len);
-			str[len] = '\0';
-			nlw_str(w, type, str);
-			assert_int_equal(nla_put_string(ref, type, str), 0);
-			break;
-		case 4:
-			nlw_put(w, type, len, text);
-			assert_int_equal(nla_put(ref, type, (int)len, text), 0);
-			break;
-		default: {
-			uint32_t at = nlw_nest(w, type);
-			struct nlattr *nest = nla_nest_start(ref, type);
-
-			assert_non_null(nest);
-			if (depth < 3)
-				count += both_ways(w, ref, seed, depth + 1);
-			nlw_nest_end(w, at);
-			assert_int_equal(nla_nest_end_keep_empty(ref, nest), 0);
-		}
-		}
-	}
-	return count;
-}
-
-/* nlw writes what libnl writes, byte for byte, padding zeroed. */
-static void test_nlw_same_as_libnl(void **state)
-{
-	unsigned seed = 7;
-	int round, attrs = 0;
-
-	(void)state;
-	for (round = 0; round < 300; round++) {
-		struct nl_msg *mine = dirty_msg(65536), *ref = new_msg(65536);
-		struct nlw w;
-
-		nlw_open(&w, mine);
-		attrs += both_ways(&w, ref, &seed, 0);
-		assert_int_equal(nlw_close(&w, mine), 0);
-		assert_int_equal(nlmsg_hdr(mine)->nlmsg_len,
-				 nlmsg_hdr(ref)->nlmsg_len);
-		assert_memory_equal(nlmsg_hdr(mine), nlmsg_hdr(ref),
-				    nlmsg_hdr(ref)->nlmsg_len);
-		nlmsg_free(mine);
-		nlmsg_free(ref);
-	}
-	assert_true(attrs > 2000);
-}
-
-/* The first error sticks, and nothing is written after it. */
-static void test_nlw_errors(void **state)
-{
-	struct nl_msg *msg = new_msg(NLMSG_HDRLEN + GENL_HDRLEN + 64);
-	uint32_t len = nlmsg_hdr(msg)->nlmsg_len, at;
-	char big[40000] = { 0 };
-	struct nlw w;
-
-	(void)state;
-	nlw_open(&w, msg);
-	nlw_u32(&w, 1, 7);				/* 8 bytes */
-	nlw_put(&w, 2, 60, big);			/* 64: too big */
-	nlw_u8(&w, 3, 1);				/* would fit */
-	assert_int_equal(nlw_close(&w, msg), -EMSGSIZE);
-	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, len + 8);
-	nlmsg_free(msg);
-
-	/* A nest of 80000 bytes cannot say its length in 16 bits. */
-	msg = new_msg(100000);
-	nlw_open(&w, msg);
-	at = nlw_nest(&w, 1);
-	nlw_put(&w, 2, sizeof(big), big);
-	nlw_put(&w, 2, sizeof(big), big);
-	nlw_nest_end(&w, at);
-	assert_int_equal(nlw_close(&w, msg), -E2BIG);
-	nlmsg_free(msg);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1130,8 +1010,6 @@ int main(void)
 		cmocka_unit_test(test_encode_huge),
 		cmocka_unit_test(test_encode_backends_set),
 		cmocka_unit_test(test_encode_key),
-		cmocka_unit_test(test_nlw_same_as_libnl),
-		cmocka_unit_test(test_nlw_errors),
 		cmocka_unit_test(test_decode_dump),
 		cmocka_unit_test(test_decode_chunks),
 		cmocka_unit_test(test_decode_bad_chunks),

@@ -121,14 +121,14 @@ static void test_table_minwidth(void **state)
 	table_free(&t);
 }
 
-static void set_v4(struct ksvc_addr *a, uint8_t kind, const char *ip)
+static void set_v4(struct wire_addr *a, uint8_t kind, const char *ip)
 {
 	a->kind = kind;
 	a->family = AF_INET;
 	assert_int_equal(inet_pton(AF_INET, ip, a->a), 1);
 }
 
-static void set_v6(struct ksvc_addr *a, uint8_t kind, const char *ip)
+static void set_v6(struct wire_addr *a, uint8_t kind, const char *ip)
 {
 	a->kind = kind;
 	a->family = AF_INET6;
@@ -137,12 +137,12 @@ static void set_v6(struct ksvc_addr *a, uint8_t kind, const char *ip)
 
 static void test_ports(void **state)
 {
-	struct ksvc_port p[3] = {
+	struct wire_port p[3] = {
 		{ .proto = IPPROTO_TCP, .port = 80 },
 		{ .proto = IPPROTO_UDP, .port = 53, .node_port = 30053 },
 		{ .proto = IPPROTO_SCTP, .port = 9999 },
 	};
-	struct ksvc_svc s = { .ports = p, .n_ports = 1 };
+	struct wire_svc s = { .ports = p, .n_ports = 1 };
 	char buf[PRINT_FIELD_MAX];
 
 	(void)state;
@@ -161,8 +161,8 @@ static void test_ports(void **state)
 
 static void test_type_and_cluster_ip(void **state)
 {
-	struct ksvc_addr a[2];
-	struct ksvc_svc s = { .type = KSVC_SVC_TYPE_NODE_PORT, .addrs = a,
+	struct wire_addr a[2];
+	struct wire_svc s = { .type = KSVC_SVC_TYPE_NODE_PORT, .addrs = a,
 			      .n_addrs = 2 };
 	char buf[64];
 
@@ -187,8 +187,8 @@ static void test_type_and_cluster_ip(void **state)
 
 static void test_external_ip(void **state)
 {
-	struct ksvc_addr a[4];
-	struct ksvc_svc s = { .type = KSVC_SVC_TYPE_CLUSTER_IP, .addrs = a };
+	struct wire_addr a[4];
+	struct wire_svc s = { .type = KSVC_SVC_TYPE_CLUSTER_IP, .addrs = a };
 	char buf[PRINT_FIELD_MAX];
 
 	(void)state;
@@ -219,11 +219,11 @@ static void test_external_ip(void **state)
 
 static void test_age_endpoints_conns(void **state)
 {
-	struct ksvc_port p[2] = {
+	struct wire_port p[2] = {
 		{ .n_backends = 3, .stats = { .conns = 10 } },
 		{ .n_backends = 2, .stats = { .conns = 5 } },
 	};
-	struct ksvc_svc s = { .ports = p, .n_ports = 2 };
+	struct wire_svc s = { .ports = p, .n_ports = 2 };
 	char buf[32];
 
 	(void)state;

@@ -6,7 +6,7 @@
 # --dry-run=server changes nothing, --prune, ClusterIP and nodePort
 # allocation, get -o yaml|json|name read back by apply, a batch of
 # thousands of services whose reply passes the default receive buffer, and
-# the kernel given the same services whether yaml_fast or libyaml read them,
+# the kernel given the same services whether read from YAML or from JSON,
 # and delete -f in one transaction or, when a service is missing, one by one.
 # Runs inside the VM (tests/vm/run.sh t_apply) with the repo root as cwd.
 set -uo pipefail
@@ -173,22 +173,24 @@ check "prune them all in one batch" count_out pruned 2001 \
 	"$K" apply --prune -n default -f "$EX/back-end.yaml"
 check "one left" same_names back-end
 
-# --- yaml_fast and libyaml read the same -----------------------------------------
+# --- YAML and JSON read the same ------------------------------------------------
 
-# kubectl-style Services and EndpointSlices (bench/gen.py's): what yaml_fast
-# composes gives the kernel exactly what libyaml's composition gives it
+# kubectl-style Services and EndpointSlices (bench/gen.py's), as YAML
+# (libyaml) and as kubectl's JSON List (jansson): the kernel gets exactly
+# the same from either
 python3 bench/gen.py "$T/gen" 300 10 >/dev/null
 # its ClusterIPs, 10.96.0.1 on, would clash with back-end's
 sed -i 's/clusterIP: 10\.96\./clusterIP: 10.97./' "$T"/gen/ksvc*.yaml
-check "300 services x 10 endpoints, read by yaml_fast: created" \
+sed -i 's/"clusterIP": "10\.96\./"clusterIP": "10.97./' "$T"/gen/ksvc*.json
+check "300 services x 10 endpoints, from YAML: created" \
 	count_out created 300 "$K" apply -f "$T/gen/ksvc.yaml"
-check "... read by libyaml alone: unchanged" count_out unchanged 300 \
-	env KSVCCTL_YAML=libyaml "$K" apply -f "$T/gen/ksvc.yaml"
-check "... one endpoint changed, read by libyaml: configured" \
-	count_out configured 1 env KSVCCTL_YAML=libyaml "$K" apply -f "$T/gen/ksvc-upd-a.yaml"
-check "... the same change read by yaml_fast: unchanged" \
+check "... from JSON: unchanged" count_out unchanged 300 \
+	"$K" apply -f "$T/gen/ksvc.json"
+check "... one endpoint changed, from JSON: configured" \
+	count_out configured 1 "$K" apply -f "$T/gen/ksvc-upd-a.json"
+check "... the same change from YAML: unchanged" \
 	count_out unchanged 1 "$K" apply -f "$T/gen/ksvc-upd-a.yaml"
-check "... deleted" count_out deleted 300 "$K" delete -f "$T/gen/ksvc.yaml"
+check "... deleted" count_out deleted 300 "$K" delete -f "$T/gen/ksvc.json"
 
 # delete -f: one KSVC_CMD_BATCH when every service is there; when one is
 # missing the batch changes nothing and the services go one by one, with

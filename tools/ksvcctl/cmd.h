@@ -41,12 +41,12 @@ struct svc_args {
 int svc_args_parse(const char *verb, const char *missing, int argc,
 		   char **argv, struct svc_args *a);
 
-struct ksvc_cfg_change;
+struct wire_cfg_change;
 /*
  * "config set" options into @c (exposed for tests): an exit status, or
  * -1 to go on and send @c.
  */
-int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c);
+int config_set_parse(int argc, char **argv, struct wire_cfg_change *c);
 
 #define KSVCCTL_DEFAULT_NS	"default"
 

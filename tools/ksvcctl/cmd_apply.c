@@ -22,6 +22,7 @@
 #include "nl.h"
 #include "nl_cfg.h"
 #include "plan.h"
+#include "print_plan.h"
 #include "svc_req.h"
 #include "trace.h"
 
@@ -122,7 +123,7 @@ static int apply_parse(int argc, char **argv, struct apply_args *a)
 static int add_prune(struct plan *p, const struct apply_args *a,
 		     const struct model *m)
 {
-	struct ksvc_svc *have;
+	struct wire_svc *have;
 	size_t n;
 	int err = req_svc_list(a->all ? NULL : a->ns, &have, &n);
 

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "nl.h"
 #include "nl_cfg.h"
+#include "print.h"
 
 static const char usage[] =
 	"Usage: ksvcctl config view\n"
@@ -111,7 +112,7 @@ static int parse_port(const char *s, size_t len, uint16_t *out)
 	return 0;
 }
 
-static int parse_range(const char *arg, struct ksvc_cfg_change *c)
+static int parse_range(const char *arg, struct wire_cfg_change *c)
 {
 	const char *dash = strchr(arg, '-');
 
@@ -126,7 +127,7 @@ static int parse_range(const char *arg, struct ksvc_cfg_change *c)
 	return -1;
 }
 
-static int parse_addr(const char *s, struct ksvc_addr *a)
+static int parse_addr(const char *s, struct wire_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, s, a->a) == 1) {
@@ -140,13 +141,13 @@ static int parse_addr(const char *s, struct ksvc_addr *a)
 	return -1;
 }
 
-static bool addr_eq(const struct ksvc_addr *x, const struct ksvc_addr *y)
+static bool addr_eq(const struct wire_addr *x, const struct wire_addr *y)
 {
 	return x->family == y->family &&
 	       !memcmp(x->a, y->a, x->family == AF_INET6 ? 16 : 4);
 }
 
-static int parse_addrs(const char *arg, struct ksvc_cfg_change *c)
+static int parse_addrs(const char *arg, struct wire_cfg_change *c)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 	const char *p = arg, *end;
@@ -198,7 +199,7 @@ static int parse_prefix_len(const char *s, unsigned int *out)
 	return 0;
 }
 
-static bool host_bits_clear(const struct ksvc_cfg_cidr *r)
+static bool host_bits_clear(const struct wire_cidr *r)
 {
 	size_t n = r->family == AF_INET ? 4 : 16;
 	size_t i;
@@ -215,7 +216,7 @@ static bool host_bits_clear(const struct ksvc_cfg_cidr *r)
 }
 
 /* One "ADDR/LEN", as the kernel takes it; NULL, or what is wrong. */
-static const char *parse_cidr(const char *s, struct ksvc_cfg_cidr *r)
+static const char *parse_cidr(const char *s, struct wire_cidr *r)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 	const char *slash = strchr(s, '/');
@@ -245,11 +246,11 @@ static const char *parse_cidr(const char *s, struct ksvc_cfg_cidr *r)
 }
 
 /* Up to one CIDR per family; they replace the kernel's both. */
-static int parse_cidrs(const char *arg, struct ksvc_cfg_change *c)
+static int parse_cidrs(const char *arg, struct wire_cfg_change *c)
 {
 	char buf[2 * INET6_ADDRSTRLEN];
 	const char *p = arg, *end, *why;
-	struct ksvc_cfg_cidr *r;
+	struct wire_cidr *r;
 	size_t len, i;
 
 	c->has_cidrs = true;
@@ -281,7 +282,7 @@ static int parse_cidrs(const char *arg, struct ksvc_cfg_change *c)
 	}
 }
 
-static int parse_no_endpoint(const char *arg, struct ksvc_cfg_change *c)
+static int parse_no_endpoint(const char *arg, struct wire_cfg_change *c)
 {
 	c->flags_mask |= KSVC_CFG_F_DROP_NO_ENDPOINT;
 	if (!strcmp(arg, "drop"))
@@ -295,7 +296,7 @@ static int parse_no_endpoint(const char *arg, struct ksvc_cfg_change *c)
 	return -1;
 }
 
-static int parse_node_name(const char *arg, struct ksvc_cfg_change *c)
+static int parse_node_name(const char *arg, struct wire_cfg_change *c)
 {
 	if (strlen(arg) >= sizeof(c->node_name))
 		return usage_error(VERB, "--node-name: longer than %d characters",
@@ -305,7 +306,7 @@ static int parse_node_name(const char *arg, struct ksvc_cfg_change *c)
 	return -1;
 }
 
-int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c)
+int config_set_parse(int argc, char **argv, struct wire_cfg_change *c)
 {
 	int ch, ret = -1;
 
@@ -348,8 +349,8 @@ int config_set_parse(int argc, char **argv, struct ksvc_cfg_change *c)
 
 static int config_set(int argc, char **argv)
 {
-	struct ksvc_cfg_change c;
-	struct ksvc_config cur;
+	struct wire_cfg_change c;
+	struct wire_config cur;
 	uint32_t flags = 0;
 	int err = config_set_parse(argc, argv, &c);
 
@@ -378,7 +379,7 @@ static int config_set(int argc, char **argv)
 
 static int config_view(int argc, char **argv)
 {
-	struct ksvc_config cur;
+	struct wire_config cur;
 	int ch, err;
 
 	optind = 0;
@@ -397,7 +398,7 @@ static int config_view(int argc, char **argv)
 		ksvc_nl_perror("config", err);
 		return 1;
 	}
-	ksvc_cfg_print(stdout, &cur);
+	cfg_print(stdout, &cur);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "load.h"
 #include "nl.h"
 #include "plan.h"
+#include "print_plan.h"
 #include "svc_req.h"
 
 static const char usage[] =

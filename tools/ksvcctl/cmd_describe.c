@@ -71,8 +71,8 @@ static void list_free(struct detail_list *l)
 
 static int cmp_detail(const void *a, const void *b)
 {
-	const struct ksvc_svc *x = &((const struct svc_detail *)a)->svc;
-	const struct ksvc_svc *y = &((const struct svc_detail *)b)->svc;
+	const struct wire_svc *x = &((const struct svc_detail *)a)->svc;
+	const struct wire_svc *y = &((const struct svc_detail *)b)->svc;
 	int c = strcmp(x->ns, y->ns);
 
 	return c ? c : strcmp(x->name, y->name);

@@ -54,15 +54,15 @@ struct get_args {
 };
 
 struct svc_list {
-	struct ksvc_svc *v;
+	struct wire_svc *v;
 	size_t n, cap;
 	const char *ns;		/* keep only this namespace; NULL = all */
 };
 
-static int list_add(struct ksvc_svc *s, void *arg)
+static int list_add(struct wire_svc *s, void *arg)
 {
 	struct svc_list *l = arg;
-	struct ksvc_svc *v;
+	struct wire_svc *v;
 
 	/* The kernel filters already; this guards against one that doesn't. */
 	if (l->ns && strcmp(s->ns, l->ns)) {
@@ -84,7 +84,7 @@ static int list_add(struct ksvc_svc *s, void *arg)
 
 static int cmp_svc(const void *a, const void *b)
 {
-	const struct ksvc_svc *x = a, *y = b;
+	const struct wire_svc *x = a, *y = b;
 	int c = strcmp(x->ns, y->ns);
 
 	return c ? c : strcmp(x->name, y->name);
@@ -102,7 +102,7 @@ static size_t n_columns(const struct get_args *a)
 }
 
 static int add_row(struct table *t, const struct get_args *a,
-		   const struct ksvc_svc *s, int64_t now)
+		   const struct wire_svc *s, int64_t now)
 {
 	char cip[64], ext[PRINT_FIELD_MAX], ports[PRINT_FIELD_MAX], age[32];
 	char eps[24], conns[24];
@@ -175,7 +175,7 @@ static int print_any(const struct get_args *a, const struct svc_list *l)
 /* Named services: each missing one is reported, the others still shown. */
 static int get_names(const struct get_args *a, struct svc_list *l)
 {
-	struct ksvc_svc s;
+	struct wire_svc s;
 	char ctx[160];
 	int ret = 0, err;
 	size_t i;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "print_plan.h"
 #include "flags.h"
 #include "load.h"
 #include "nl.h"

@@ -31,15 +31,20 @@ void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
 
 /* The columns of "get services". */
-const char *svc_type_str(const struct ksvc_svc *s);
-void svc_cluster_ip(const struct ksvc_svc *s, char *buf, size_t len);
-void svc_external_ip(const struct ksvc_svc *s, bool wide, char *buf,
+const char *svc_type_str(const struct wire_svc *s);
+void svc_cluster_ip(const struct wire_svc *s, char *buf, size_t len);
+void svc_external_ip(const struct wire_svc *s, bool wide, char *buf,
 		     size_t len);
-void svc_ports(const struct ksvc_svc *s, char *buf, size_t len);
+void svc_ports(const struct wire_svc *s, char *buf, size_t len);
 /* "TCP", "UDP", "SCTP", else the number in @buf. */
 const char *svc_proto_str(uint8_t proto, char *buf, size_t len);
-void svc_age(const struct ksvc_svc *s, int64_t now_ns, char *buf, size_t len);
-size_t svc_endpoints(const struct ksvc_svc *s);
-uint64_t svc_conns(const struct ksvc_svc *s);
+void svc_age(const struct wire_svc *s, int64_t now_ns, char *buf, size_t len);
+size_t svc_endpoints(const struct wire_svc *s);
+uint64_t svc_conns(const struct wire_svc *s);
+
+struct wire_config;
+
+/* "ksvcctl config view" output. */
+void cfg_print(FILE *f, const struct wire_config *c);
 
 #endif

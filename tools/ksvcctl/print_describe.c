@@ -105,7 +105,7 @@ static void join(char *buf, size_t len, const char *sep, const char *piece)
 	snprintf(buf + used, len - used, "%s%s", used ? sep : "", piece);
 }
 
-static void join_kind(const struct ksvc_svc *s, uint8_t kind, const char *sep,
+static void join_kind(const struct wire_svc *s, uint8_t kind, const char *sep,
 		      char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -131,7 +131,7 @@ static bool headless(const struct svc_detail *d)
  */
 static size_t families(const struct svc_detail *d, int fam[2])
 {
-	const struct ksvc_svc *s = &d->svc;
+	const struct wire_svc *s = &d->svc;
 	size_t i, n = 0;
 	int f;
 
@@ -153,7 +153,7 @@ static size_t families(const struct svc_detail *d, int fam[2])
 
 static void describe_ips(struct dw *w, const struct svc_detail *d)
 {
-	const struct ksvc_svc *s = &d->svc;
+	const struct wire_svc *s = &d->svc;
 	char buf[LINE_MAX_LEN];
 	int fam[2];
 	size_t n = families(d, fam);
@@ -183,7 +183,7 @@ static void describe_ips(struct dw *w, const struct svc_detail *d)
 static void endpoints(const struct svc_detail *d, size_t port, char *buf,
 		      size_t len)
 {
-	const struct ksvc_backend *b;
+	const struct wire_backend *b;
 	char hp[INET6_ADDRSTRLEN + 8];
 	size_t i, count = 0;
 
@@ -207,7 +207,7 @@ static void endpoints(const struct svc_detail *d, size_t port, char *buf,
 
 static void describe_ports(struct dw *w, const struct svc_detail *d)
 {
-	const struct ksvc_port *p;
+	const struct wire_port *p;
 	char buf[LINE_MAX_LEN], pr[8];
 	const char *name, *proto;
 	size_t i;
@@ -230,7 +230,7 @@ static void describe_ports(struct dw *w, const struct svc_detail *d)
 
 static void describe_policies(struct dw *w, const struct svc_detail *d)
 {
-	const struct ksvc_svc *s = &d->svc;
+	const struct wire_svc *s = &d->svc;
 
 	field(w, "Session Affinity:", "%s",
 	      s->flags & KSVC_SVC_F_AFFINITY ? "ClientIP" : "None");
@@ -244,7 +244,7 @@ static void describe_policies(struct dw *w, const struct svc_detail *d)
 }
 
 /* How a port is named where several share a line or a table. */
-static const char *port_label(const struct ksvc_port *p, char *buf,
+static const char *port_label(const struct wire_port *p, char *buf,
 			      size_t len)
 {
 	char pr[8];
@@ -258,7 +258,7 @@ static const char *port_label(const struct ksvc_port *p, char *buf,
 
 static void describe_conns(struct dw *w, const struct svc_detail *d)
 {
-	const struct ksvc_port *p;
+	const struct wire_port *p;
 	char which[96], lbl[80], pr[8];
 	size_t i;
 
@@ -281,7 +281,7 @@ static void describe_conns(struct dw *w, const struct svc_detail *d)
 /* A table as kubectl's describe tabwriter lays it out: padding 2, indent 2. */
 #define BE_COLS	9
 
-static void be_row(const struct svc_detail *d, const struct ksvc_backend *b,
+static void be_row(const struct svc_detail *d, const struct wire_backend *b,
 		   char cells[BE_COLS][INET6_ADDRSTRLEN + 72])
 {
 	const size_t n = INET6_ADDRSTRLEN + 72;
@@ -350,7 +350,7 @@ static void describe_backends(struct dw *w, const struct svc_detail *d)
 
 static void describe_body(struct dw *w, const struct svc_detail *d)
 {
-	const struct ksvc_svc *s = &d->svc;
+	const struct wire_svc *s = &d->svc;
 	char buf[16];
 
 	field(w, "Name:", "%s", s->name);

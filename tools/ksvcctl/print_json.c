@@ -121,7 +121,7 @@ static void j_num(struct obj_emit *e, long long v)
 	fprintf(j->f, "%lld", v);
 }
 
-int print_svcs_json(FILE *f, const struct ksvc_svc *v, size_t n, bool list)
+int print_svcs_json(FILE *f, const struct wire_svc *v, size_t n, bool list)
 {
 	struct jout j = { .f = f };
 	struct obj_emit e = {

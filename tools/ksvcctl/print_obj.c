@@ -45,7 +45,7 @@ static const char *proto_str(uint8_t p)
 	}
 }
 
-static void emit_metadata(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_metadata(struct obj_emit *e, const struct wire_svc *s)
 {
 	char ts[32];
 
@@ -67,7 +67,7 @@ static void emit_metadata(struct obj_emit *e, const struct ksvc_svc *s)
 	e->map_end(e);
 }
 
-static size_t n_kind(const struct ksvc_svc *s, uint8_t kind)
+static size_t n_kind(const struct wire_svc *s, uint8_t kind)
 {
 	size_t i, n = 0;
 
@@ -77,7 +77,7 @@ static size_t n_kind(const struct ksvc_svc *s, uint8_t kind)
 }
 
 /* The addresses of @kind as a list of strings (of {ip: A} with @ip_key). */
-static void emit_addrs(struct obj_emit *e, const struct ksvc_svc *s,
+static void emit_addrs(struct obj_emit *e, const struct wire_svc *s,
 		       uint8_t kind, bool ip_key)
 {
 	char b[INET6_ADDRSTRLEN];
@@ -85,7 +85,7 @@ static void emit_addrs(struct obj_emit *e, const struct ksvc_svc *s,
 
 	e->seq_start(e);
 	for (i = 0; i < s->n_addrs; i++) {
-		const struct ksvc_addr *a = &s->addrs[i];
+		const struct wire_addr *a = &s->addrs[i];
 
 		if (a->kind != kind || !inet_ntop(a->family, a->a, b, sizeof(b)))
 			continue;
@@ -100,13 +100,13 @@ static void emit_addrs(struct obj_emit *e, const struct ksvc_svc *s,
 	e->seq_end(e);
 }
 
-static bool has_node_ports(const struct ksvc_svc *s)
+static bool has_node_ports(const struct wire_svc *s)
 {
 	return s->type == KSVC_SVC_TYPE_NODE_PORT ||
 	       s->type == KSVC_SVC_TYPE_LOAD_BALANCER;
 }
 
-static void emit_cluster_ips(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_cluster_ips(struct obj_emit *e, const struct wire_svc *s)
 {
 	char b[INET6_ADDRSTRLEN] = "None";
 	bool headless = s->flags & KSVC_SVC_F_HEADLESS;
@@ -130,7 +130,7 @@ static void emit_cluster_ips(struct obj_emit *e, const struct ksvc_svc *s)
 	}
 }
 
-static void emit_families(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_families(struct obj_emit *e, const struct wire_svc *s)
 {
 	size_t i, n = 0;
 	int fam[2];
@@ -149,14 +149,14 @@ static void emit_families(struct obj_emit *e, const struct ksvc_svc *s)
 	kv_str(e, "ipFamilyPolicy", n == 2 ? "RequireDualStack" : "SingleStack");
 }
 
-static void emit_ports(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_ports(struct obj_emit *e, const struct wire_svc *s)
 {
 	size_t i;
 
 	e->key(e, "ports");
 	e->seq_start(e);
 	for (i = 0; i < s->n_ports; i++) {
-		const struct ksvc_port *p = &s->ports[i];
+		const struct wire_port *p = &s->ports[i];
 
 		e->map_start(e);
 		if (p->name[0])
@@ -171,7 +171,7 @@ static void emit_ports(struct obj_emit *e, const struct ksvc_svc *s)
 	e->seq_end(e);
 }
 
-static void emit_spec(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_spec(struct obj_emit *e, const struct wire_svc *s)
 {
 	bool ext = n_kind(s, KSVC_ADDR_KIND_EXTERNAL);
 
@@ -206,7 +206,7 @@ static void emit_spec(struct obj_emit *e, const struct ksvc_svc *s)
 	e->map_end(e);
 }
 
-static void emit_status(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_status(struct obj_emit *e, const struct wire_svc *s)
 {
 	e->key(e, "status");
 	e->map_start(e);
@@ -220,7 +220,7 @@ static void emit_status(struct obj_emit *e, const struct ksvc_svc *s)
 	e->map_end(e);
 }
 
-static void emit_svc(struct obj_emit *e, const struct ksvc_svc *s)
+static void emit_svc(struct obj_emit *e, const struct wire_svc *s)
 {
 	e->map_start(e);
 	kv_str(e, "apiVersion", "v1");
@@ -231,7 +231,7 @@ static void emit_svc(struct obj_emit *e, const struct ksvc_svc *s)
 	e->map_end(e);
 }
 
-void obj_emit_svcs(struct obj_emit *e, const struct ksvc_svc *v, size_t n,
+void obj_emit_svcs(struct obj_emit *e, const struct wire_svc *v, size_t n,
 		   bool list)
 {
 	size_t i;

@@ -35,7 +35,7 @@ struct obj_emit {
  * @n services: one object if !@list, else a kind: List of them (kubectl
  * prints a List for every listing, even of one or none).
  */
-void obj_emit_svcs(struct obj_emit *e, const struct ksvc_svc *v, size_t n,
+void obj_emit_svcs(struct obj_emit *e, const struct wire_svc *v, size_t n,
 		   bool list);
 
 /* RFC 3339 in UTC of @ns since the epoch ("2024-05-01T10:00:00Z"). */
@@ -45,7 +45,7 @@ void rfc3339(uint64_t ns, char *buf, size_t len);
 void json_string(FILE *f, const char *s);
 
 /* The whole output; 0 or -1 (write or emitter error). */
-int print_svcs_yaml(FILE *f, const struct ksvc_svc *v, size_t n, bool list);
-int print_svcs_json(FILE *f, const struct ksvc_svc *v, size_t n, bool list);
+int print_svcs_yaml(FILE *f, const struct wire_svc *v, size_t n, bool list);
+int print_svcs_json(FILE *f, const struct wire_svc *v, size_t n, bool list);
 
 #endif

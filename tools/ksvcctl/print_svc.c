@@ -13,7 +13,7 @@
 /* kubectl clips the load-balancer list to this unless -o wide. */
 #define LB_WIDTH	16
 
-const char *svc_type_str(const struct ksvc_svc *s)
+const char *svc_type_str(const struct wire_svc *s)
 {
 	switch (s->type) {
 	case KSVC_SVC_TYPE_CLUSTER_IP:		return "ClusterIP";
@@ -23,7 +23,7 @@ const char *svc_type_str(const struct ksvc_svc *s)
 	}
 }
 
-static void addr_str(const struct ksvc_addr *a, char *buf, size_t len)
+static void addr_str(const struct wire_addr *a, char *buf, size_t len)
 {
 	if (!inet_ntop(a->family, a->a, buf, len))
 		snprintf(buf, len, "?");
@@ -37,7 +37,7 @@ static void join(char *buf, size_t len, const char *piece)
 	snprintf(buf + used, len - used, "%s%s", used ? "," : "", piece);
 }
 
-void svc_cluster_ip(const struct ksvc_svc *s, char *buf, size_t len)
+void svc_cluster_ip(const struct wire_svc *s, char *buf, size_t len)
 {
 	size_t i;
 
@@ -52,7 +52,7 @@ void svc_cluster_ip(const struct ksvc_svc *s, char *buf, size_t len)
 	}
 }
 
-static void join_kind(const struct ksvc_svc *s, uint8_t kind, char *buf,
+static void join_kind(const struct wire_svc *s, uint8_t kind, char *buf,
 		      size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -72,7 +72,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* kubectl puts ingress IPs in a string set: sorted, duplicates dropped. */
-static void lb_ingress(const struct ksvc_svc *s, bool wide, char *buf,
+static void lb_ingress(const struct wire_svc *s, bool wide, char *buf,
 		       size_t len)
 {
 	char tmp[PRINT_FIELD_MAX] = "", *v[KSVC_MAX_ADDRS], *p, *save;
@@ -91,7 +91,7 @@ static void lb_ingress(const struct ksvc_svc *s, bool wide, char *buf,
 		snprintf(buf + LB_WIDTH - 3, len - (LB_WIDTH - 3), "...");
 }
 
-void svc_external_ip(const struct ksvc_svc *s, bool wide, char *buf,
+void svc_external_ip(const struct wire_svc *s, bool wide, char *buf,
 		     size_t len)
 {
 	buf[0] = '\0';
@@ -114,9 +114,9 @@ const char *svc_proto_str(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
-void svc_ports(const struct ksvc_svc *s, char *buf, size_t len)
+void svc_ports(const struct wire_svc *s, char *buf, size_t len)
 {
-	const struct ksvc_port *p;
+	const struct wire_port *p;
 	char piece[64], pr[8];
 	size_t i;
 
@@ -136,7 +136,7 @@ void svc_ports(const struct ksvc_svc *s, char *buf, size_t len)
 		snprintf(buf, len, "<none>");
 }
 
-void svc_age(const struct ksvc_svc *s, int64_t now_ns, char *buf, size_t len)
+void svc_age(const struct wire_svc *s, int64_t now_ns, char *buf, size_t len)
 {
 	if (!s->created)
 		snprintf(buf, len, "<unknown>");
@@ -145,7 +145,7 @@ void svc_age(const struct ksvc_svc *s, int64_t now_ns, char *buf, size_t len)
 }
 
 /* Backend entries over all ports, as the kernel holds them. */
-size_t svc_endpoints(const struct ksvc_svc *s)
+size_t svc_endpoints(const struct wire_svc *s)
 {
 	size_t i, n = 0;
 
@@ -154,7 +154,7 @@ size_t svc_endpoints(const struct ksvc_svc *s)
 	return n;
 }
 
-uint64_t svc_conns(const struct ksvc_svc *s)
+uint64_t svc_conns(const struct wire_svc *s)
 {
 	uint64_t n = 0;
 	size_t i;

@@ -137,7 +137,7 @@ static void y_num(struct obj_emit *e, long long v)
 	scalar(e, b, YAML_PLAIN_SCALAR_STYLE);
 }
 
-int print_svcs_yaml(FILE *f, const struct ksvc_svc *v, size_t n, bool list)
+int print_svcs_yaml(FILE *f, const struct wire_svc *v, size_t n, bool list)
 {
 	struct yout y = { 0 };
 	struct obj_emit e = {

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A plan: the changes one apply, create or delete makes, as the ops of a
- * single KSVC_CMD_BATCH; and what is printed about them afterwards, in
- * kubectl's words ("service/web created", "service/old pruned").
+ * single KSVC_CMD_BATCH.  ksvcctl's print_plan.h prints their results.
  */
 #ifndef KSVCCTL_PLAN_H
 #define KSVCCTL_PLAN_H
 
 #include <stdio.h>
 
-#include "flags.h"
 #include "model.h"
 #include "nl_batch.h"
 #include "nl_svc.h"
@@ -18,7 +16,7 @@ struct plan {
 	struct batch_op *ops;
 	size_t n, cap;
 	uint8_t op;		/* the op of the model's services */
-	struct ksvc_svc *keep;	/* what prune ops point into; plan_free frees */
+	struct wire_svc *keep;	/* what prune ops point into; plan_free frees */
 	size_t n_keep;
 };
 
@@ -36,23 +34,12 @@ void plan_from_model(struct plan *p, const struct model *m, uint8_t op,
  * a service created after the dump is not pruned.
  */
 void plan_add_prune(struct plan *p, const struct model *m,
-		    const struct ksvc_svc *have, size_t n_have);
+		    const struct wire_svc *have, size_t n_have);
 
 void plan_free(struct plan *p);
 
 /* A new op at the end of @p, zeroed. */
 struct batch_op *plan_push(struct plan *p);
-
-/*
- * One line per result: "service/NAME created|configured|unchanged",
- * "service/NAME pruned", or (for delete) "service "NAME" deleted", each
- * with dry_run_suffix(@dr).
- */
-void plan_print_results(const struct plan *p, const struct batch_result *r,
-			size_t n, enum dry_run dr, FILE *out);
-
-/* --dry-run=client: the line each op would print, from @p alone. */
-void plan_print_client(const struct plan *p, FILE *out);
 
 /*
  * The op the kernel's error is about: the one holding @offset, else the
@@ -61,11 +48,7 @@ void plan_print_client(const struct plan *p, FILE *out);
 const struct batch_op *plan_blame(const struct plan *p, uint32_t offset,
 				  const char *extack);
 
-/*
- * "FILE:LINE:COL: error: service NS/NAME: <extack>" (the service's
- * document), or without the location when the op has no document.
- */
-void plan_report_error(const struct plan *p, int err, uint32_t offset,
-		       const char *extack, FILE *f);
+/* Does "NS/NAME" stand at @at as a whole word? */
+bool plan_names_at(const char *at, const char *ns, const char *name);
 
 #endif

@@ -13,7 +13,6 @@
 
 #include "nl_batch.h"
 #include "nl_svc.h"
-#include "nlw.h"
 
 #define NA(len)	((size_t)NLA_ALIGN(NLA_HDRLEN + (len)))
 
@@ -34,22 +33,21 @@ size_t ksvc_batch_size(const struct batch_op *ops, size_t n)
 int ksvc_put_batch(struct nl_msg *msg, struct batch_op *ops, size_t n,
 		   uint32_t flags)
 {
-	struct nlw w;
+	int err = 0;
 
-	nlw_open(&w, msg);
-	if (flags)
-		nlw_u32(&w, KSVC_A_BATCH_FLAGS, flags);
-	for (size_t i = 0; i < n && !w.err; i++) {
+	if (flags && nla_put_u32(msg, KSVC_A_BATCH_FLAGS, flags) < 0)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < n && !err; i++) {
 		struct batch_op *o = &ops[i];
 
-		o->start = nlw_off(&w);
+		o->start = nlmsg_hdr(msg)->nlmsg_len;
 		if (o->svc)
-			ksvc_w_svc(&w, o->svc, o->op);
+			err = ksvc_put_svc_op(msg, o->svc, o->op);
 		else
-			ksvc_w_svc_key(&w, o->ns, o->name, o->op);
-		o->end = nlw_off(&w);
+			err = ksvc_put_svc_key_op(msg, o->ns, o->name, o->op);
+		o->end = nlmsg_hdr(msg)->nlmsg_len;
 	}
-	return nlw_close(&w, msg);
+	return err;
 }
 
 const struct batch_op *ksvc_batch_at(const struct batch_op *ops, size_t n,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SVC_GET reply -> struct ksvc_svc.  The kernel is trusted to follow the
+ * SVC_GET reply -> struct wire_svc.  The kernel is trusted to follow the
  * uapi, but a short or missing attribute must not crash us: anything
  * malformed makes the whole service -EBADMSG.
  *
@@ -85,7 +85,7 @@ static uint64_t get_u64(struct nlattr *a)
 	return a ? nla_get_u64(a) : 0;
 }
 
-int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st)
+int ksvc_stats_decode(struct nlattr *nest, struct wire_stats *st)
 {
 	struct nlattr *tb[KSVC_STATS_A_MAX + 1];
 
@@ -97,7 +97,7 @@ int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st)
 	return 0;
 }
 
-static int decode_addr(struct nlattr *entry, struct ksvc_addr *a)
+static int decode_addr(struct nlattr *entry, struct wire_addr *a)
 {
 	struct nlattr *tb[KSVC_ADDR_A_MAX + 1];
 
@@ -111,7 +111,7 @@ static int decode_addr(struct nlattr *entry, struct ksvc_addr *a)
 	return 0;
 }
 
-static void add_stats(struct ksvc_stats *sum, const struct ksvc_stats *st)
+static void add_stats(struct wire_stats *sum, const struct wire_stats *st)
 {
 	sum->conns += st->conns;
 	sum->packets += st->packets;
@@ -126,10 +126,10 @@ static void add_stats(struct ksvc_stats *sum, const struct ksvc_stats *st)
 struct port_acc {
 	bool have_nr, have_stats;
 	size_t counted;
-	struct ksvc_stats be_sum;
+	struct wire_stats be_sum;
 };
 
-static int decode_port(struct nlattr *entry, struct ksvc_port *p,
+static int decode_port(struct nlattr *entry, struct wire_port *p,
 		       struct port_acc *acc)
 {
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
@@ -156,11 +156,11 @@ static int decode_port(struct nlattr *entry, struct ksvc_port *p,
 }
 
 /* Backends are only counted; their stats stand in for missing port stats. */
-static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
+static int decode_backend(struct nlattr *entry, struct wire_port *p,
 			  struct port_acc *acc)
 {
 	struct nlattr *tb[KSVC_BE_A_MAX + 1];
-	struct ksvc_stats st;
+	struct wire_stats st;
 
 	if (nla_parse_nested(tb, KSVC_BE_A_MAX, entry, be_policy) < 0)
 		return -EBADMSG;
@@ -177,7 +177,7 @@ static int decode_backend(struct nlattr *entry, struct ksvc_port *p,
 }
 
 /* One KSVC_A_BACKENDS chunk, added to the port it names. */
-int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s)
+int ksvc_chunk_port(struct nlattr *chunk, const struct wire_svc *s)
 {
 	struct nlattr *tb[KSVC_BES_A_MAX + 1];
 	uint8_t proto;
@@ -195,7 +195,7 @@ int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s)
 	return -EBADMSG;	/* names a port the service lacks */
 }
 
-static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
+static int decode_chunk(struct nlattr *chunk, struct wire_svc *s,
 			struct port_acc *acc)
 {
 	struct nlattr *pos;
@@ -213,7 +213,7 @@ static int decode_chunk(struct nlattr *chunk, struct ksvc_svc *s,
 	return 0;
 }
 
-static int decode_addrs(struct nlattr *list, struct ksvc_svc *s)
+static int decode_addrs(struct nlattr *list, struct wire_svc *s)
 {
 	struct nlattr *pos;
 	int rem;
@@ -230,7 +230,7 @@ static int decode_addrs(struct nlattr *list, struct ksvc_svc *s)
 	return 0;
 }
 
-static int decode_ports(struct nlattr *list, struct ksvc_svc *s,
+static int decode_ports(struct nlattr *list, struct wire_svc *s,
 			struct port_acc **acc)
 {
 	size_t n = count_entries(list);
@@ -251,7 +251,7 @@ static int decode_ports(struct nlattr *list, struct ksvc_svc *s,
 	return 0;
 }
 
-static void decode_scalars(struct nlattr **tb, struct ksvc_svc *s)
+static void decode_scalars(struct nlattr **tb, struct wire_svc *s)
 {
 	copy_str(s->ns, tb[KSVC_SVC_A_NAMESPACE]);
 	copy_str(s->name, tb[KSVC_SVC_A_NAME]);
@@ -266,7 +266,7 @@ static void decode_scalars(struct nlattr **tb, struct ksvc_svc *s)
 	s->created = get_u64(tb[KSVC_SVC_A_CREATED]);
 }
 
-static int decode_svc(struct nlattr *svc, struct ksvc_svc *s,
+static int decode_svc(struct nlattr *svc, struct wire_svc *s,
 		      struct port_acc **acc)
 {
 	struct nlattr *tb[KSVC_SVC_A_MAX + 1];
@@ -284,7 +284,7 @@ static int decode_svc(struct nlattr *svc, struct ksvc_svc *s,
 	return 0;
 }
 
-static void finish_ports(struct ksvc_svc *s, const struct port_acc *acc)
+static void finish_ports(struct wire_svc *s, const struct port_acc *acc)
 {
 	size_t i;
 
@@ -296,7 +296,7 @@ static void finish_ports(struct ksvc_svc *s, const struct port_acc *acc)
 	}
 }
 
-int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *s)
+int ksvc_svc_decode(struct nlmsghdr *nlh, struct wire_svc *s)
 {
 	struct nlattr *a, *svc = NULL;
 	struct port_acc *acc = NULL;
@@ -330,7 +330,7 @@ int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *s)
 	return err;
 }
 
-void ksvc_svc_free(struct ksvc_svc *s)
+void ksvc_svc_free(struct wire_svc *s)
 {
 	free(s->addrs);
 	free(s->ports);

@@ -34,12 +34,12 @@ static struct nla_policy addr_policy[KSVC_ADDR_A_MAX + 1] = {
 	[KSVC_ADDR_A_PREFIX]	= { .type = NLA_U8 },
 };
 
-uint32_t ksvc_cfg_flags(const struct ksvc_cfg_change *c, uint32_t cur)
+uint32_t ksvc_cfg_flags(const struct wire_cfg_change *c, uint32_t cur)
 {
 	return (cur & ~c->flags_mask) | (c->flags_val & c->flags_mask);
 }
 
-static int put_node_addrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
+static int put_node_addrs(struct nl_msg *msg, const struct wire_cfg_change *c)
 {
 	struct nlattr *list = nla_nest_start(msg, KSVC_CFG_A_NODE_ADDRS);
 	struct nlattr *e;
@@ -48,7 +48,7 @@ static int put_node_addrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
 	if (!list)
 		return -EMSGSIZE;
 	for (i = 0; i < c->n_addrs; i++) {
-		const struct ksvc_addr *a = &c->addrs[i];
+		const struct wire_addr *a = &c->addrs[i];
 
 		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
 		if (!e || (a->family == AF_INET6 ?
@@ -61,7 +61,7 @@ static int put_node_addrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
 	return nla_nest_end_keep_empty(msg, list) < 0 ? -EMSGSIZE : 0;
 }
 
-static int put_cidrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
+static int put_cidrs(struct nl_msg *msg, const struct wire_cfg_change *c)
 {
 	struct nlattr *list = nla_nest_start(msg, KSVC_CFG_A_SERVICE_CIDRS);
 	struct nlattr *e;
@@ -70,7 +70,7 @@ static int put_cidrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
 	if (!list)
 		return -EMSGSIZE;
 	for (i = 0; i < c->n_cidrs; i++) {
-		const struct ksvc_cfg_cidr *r = &c->cidrs[i];
+		const struct wire_cidr *r = &c->cidrs[i];
 
 		e = nla_nest_start(msg, KSVC_ADDR_A_ENTRY);
 		if (!e || (r->family == AF_INET6 ?
@@ -83,7 +83,7 @@ static int put_cidrs(struct nl_msg *msg, const struct ksvc_cfg_change *c)
 	return nla_nest_end_keep_empty(msg, list) < 0 ? -EMSGSIZE : 0;
 }
 
-int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
+int ksvc_put_cfg(struct nl_msg *msg, const struct wire_cfg_change *c,
 		 uint32_t flags)
 {
 	struct nlattr *n = nla_nest_start(msg, KSVC_A_CONFIG);
@@ -107,10 +107,10 @@ int ksvc_put_cfg(struct nl_msg *msg, const struct ksvc_cfg_change *c,
 	return nla_nest_end_keep_empty(msg, n) < 0 ? -EMSGSIZE : 0;
 }
 
-static int decode_addrs(struct nlattr *list, struct ksvc_config *out)
+static int decode_addrs(struct nlattr *list, struct wire_config *out)
 {
 	struct nlattr *tb[KSVC_ADDR_A_MAX + 1], *e;
-	struct ksvc_addr *a;
+	struct wire_addr *a;
 	int rem;
 
 	nla_for_each_nested(e, list, rem) {
@@ -130,10 +130,10 @@ static int decode_addrs(struct nlattr *list, struct ksvc_config *out)
 }
 
 /* Service CIDRs: at most one per family, each an address and a prefix. */
-static int decode_cidrs(struct nlattr *list, struct ksvc_config *out)
+static int decode_cidrs(struct nlattr *list, struct wire_config *out)
 {
 	struct nlattr *tb[KSVC_ADDR_A_MAX + 1], *e;
-	struct ksvc_cfg_cidr *c;
+	struct wire_cidr *c;
 	size_t i;
 	int rem;
 
@@ -172,7 +172,7 @@ static uint16_t get_u16(struct nlattr *a)
 	return a ? nla_get_u16(a) : 0;
 }
 
-int ksvc_cfg_decode(struct nlmsghdr *nlh, struct ksvc_config *out)
+int ksvc_cfg_decode(struct nlmsghdr *nlh, struct wire_config *out)
 {
 	struct nlattr *top[KSVC_A_MAX + 1], *tb[KSVC_CFG_A_MAX + 1];
 
@@ -199,70 +199,12 @@ int ksvc_cfg_decode(struct nlmsghdr *nlh, struct ksvc_config *out)
 	return 0;
 }
 
-static void print_flags(FILE *f, uint32_t flags)
-{
-	if (!flags) {
-		fprintf(f, "(none)\n");
-		return;
-	}
-	if (flags & KSVC_CFG_F_DROP_NO_ENDPOINT)
-		fprintf(f, "drop-no-endpoint");
-	if (flags & ~KSVC_CFG_F_ALL)
-		fprintf(f, "%s0x%" PRIx32, flags & KSVC_CFG_F_ALL ? "," : "",
-			flags & ~KSVC_CFG_F_ALL);
-	fprintf(f, "\n");
-}
-
-static void print_cidrs(FILE *f, const struct ksvc_config *c)
-{
-	char ip[INET6_ADDRSTRLEN];
-	size_t i;
-
-	fprintf(f, "Service CIDRs:   ");
-	if (!c->has_cidrs)
-		fprintf(f, "(not reported by the module)");
-	else if (!c->n_cidrs)
-		fprintf(f, "(none)");
-	for (i = 0; i < c->n_cidrs; i++) {
-		if (!inet_ntop(c->cidrs[i].family, c->cidrs[i].a, ip, sizeof(ip)))
-			snprintf(ip, sizeof(ip), "?");
-		fprintf(f, "%s%s/%u", i ? "," : "", ip, c->cidrs[i].len);
-	}
-	fprintf(f, "\n");
-}
-
-void ksvc_cfg_print(FILE *f, const struct ksvc_config *c)
-{
-	char ip[INET6_ADDRSTRLEN];
-	size_t i;
-
-	fprintf(f, "Node name:       %s\n", c->node_name[0] ? c->node_name : "(unset)");
-	fprintf(f, "NodePort range:  %u-%u\n", c->np_min, c->np_max);
-	fprintf(f, "Node addresses:  ");
-	if (!c->n_addrs)
-		fprintf(f, "(all local addresses)");
-	for (i = 0; i < c->n_addrs; i++) {
-		if (!inet_ntop(c->addrs[i].family, c->addrs[i].a, ip, sizeof(ip)))
-			snprintf(ip, sizeof(ip), "?");
-		fprintf(f, "%s%s", i ? "," : "", ip);
-	}
-	fprintf(f, "\n");
-	print_cidrs(f, c);
-	fprintf(f, "No endpoint:     %s\n",
-		c->flags & KSVC_CFG_F_DROP_NO_ENDPOINT ? "drop" : "reject");
-	fprintf(f, "Flags:           ");
-	print_flags(f, c->flags);
-	fprintf(f, "Max services:    %" PRIu32 "\n", c->max_services);
-	fprintf(f, "Max backends:    %" PRIu32 " (per service port)\n", c->max_backends);
-	fprintf(f, "Services:        %" PRIu32 "\n", c->nr_services);
-}
-
 static int get_reply(struct nlmsghdr *nlh, void *arg)
 {
 	return ksvc_cfg_decode(nlh, arg);
 }
 
-int req_cfg_get(struct ksvc_config *out)
+int req_cfg_get(struct wire_config *out)
 {
 	struct nl_msg *msg = ksvc_msg_new(KSVC_CMD_CONFIG_GET, 0, 0);
 
@@ -271,7 +213,7 @@ int req_cfg_get(struct ksvc_config *out)
 	return ksvc_nl_talk(msg, get_reply, out);
 }
 
-int req_cfg_set(const struct ksvc_cfg_change *c, uint32_t flags)
+int req_cfg_set(const struct wire_cfg_change *c, uint32_t flags)
 {
 	struct nl_msg *msg = ksvc_msg_new(KSVC_CMD_CONFIG_SET, 0, 0);
 	int err;
@@ -288,7 +230,7 @@ int req_cfg_set(const struct ksvc_cfg_change *c, uint32_t flags)
 
 void req_nodeport_range(int *min, int *max)
 {
-	struct ksvc_config c;
+	struct wire_config c;
 
 	if (req_cfg_get(&c))
 		return;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kubernetes YAML (or JSON) -> model.  Reads Service, EndpointSlice,
- * Endpoints, Pod and List; skips other kinds with a notice.
+ * Kubernetes YAML (libyaml) or JSON (jansson) -> model.  Reads Service,
+ * EndpointSlice, Endpoints, Pod and List; skips other kinds with a notice.
  */
 #ifndef KSVCCTL_YAML_READ_H
 #define KSVCCTL_YAML_READ_H
@@ -30,16 +30,6 @@ enum yaml_unknown {
 };
 
 /* yaml_read_buf() with unknown fields treated as @u says. */
-/*
- * Streams of at least twice yaml_split_min bytes (0: none) are read in
- * parts, by as many threads as there are CPUs (yaml_split_parts, if not
- * 0), at most 8.  yaml_parts_used counts the parts whose objects were
- * taken.  For tests.
- */
-extern size_t yaml_split_min;
-extern int yaml_split_parts;
-extern unsigned int yaml_parts_used;
-
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Model service -> KSVC_A_SERVICE and its KSVC_A_BACKENDS chunks, exactly
- * as include/uapi/linux/ksvc.h lays them out, through nlw (nlw.h).  Every
- * put is checked (nlw's error is sticky, and returned at the end): a
- * message that silently lost an attribute would program the kernel with
+ * as include/uapi/linux/ksvc.h lays them out, with libnl's puts.  Every
+ * put is checked (struct put keeps the first error, returned at the end):
+ * a message that silently lost an attribute would program the kernel with
  * half a service.
  */
 #include <errno.h>
@@ -12,7 +12,6 @@
 #include <netlink/attr.h>
 
 #include "nl_svc.h"
-#include "nlw.h"
 
 /* nla_total_size(), without a call into libnl per attribute */
 #define NA(len)	((size_t)NLA_ALIGN(NLA_HDRLEN + (len)))
@@ -91,23 +90,76 @@ size_t ksvc_svc_size(const struct m_service *s)
 	return n + ksvc_backends_size(s);
 }
 
-static void put_ip(struct nlw *w, int a4, int a6, const struct m_addr *a)
+/* A message being written; after the first error nothing more is. */
+struct put {
+	struct nl_msg *msg;
+	int err;
+};
+
+static void put_attr(struct put *w, int type, size_t len, const void *v)
 {
-	if (a->family == AF_INET6)
-		nlw_put(w, a6, 16, a->a);
-	else
-		nlw_put(w, a4, 4, a->a);
+	if (!w->err && nla_put(w->msg, type, (int)len, v) < 0)
+		w->err = -EMSGSIZE;
 }
 
-static void put_addrs(struct nlw *w, uint8_t kind, const struct m_addr *a,
+static void put_u8(struct put *w, int type, uint8_t v)
+{
+	put_attr(w, type, 1, &v);
+}
+
+static void put_u16(struct put *w, int type, uint16_t v)
+{
+	put_attr(w, type, 2, &v);
+}
+
+static void put_u32(struct put *w, int type, uint32_t v)
+{
+	put_attr(w, type, 4, &v);
+}
+
+static void put_str(struct put *w, int type, const char *s)
+{
+	put_attr(w, type, strlen(s) + 1, s);
+}
+
+static struct nlattr *nest(struct put *w, int type)
+{
+	struct nlattr *n = NULL;
+
+	if (!w->err)
+		n = nla_nest_start(w->msg, NLA_F_NESTED | type);
+	if (!n)
+		w->err = w->err ?: -EMSGSIZE;
+	return n;
+}
+
+/*
+ * An empty nest stays (it means "none" here).  nla_len is 16 bits: libnl
+ * refuses a nest over 64 KiB.
+ */
+static void nest_end(struct put *w, struct nlattr *n)
+{
+	if (!w->err && nla_nest_end_keep_empty(w->msg, n) < 0)
+		w->err = -E2BIG;
+}
+
+static void put_ip(struct put *w, int a4, int a6, const struct m_addr *a)
+{
+	if (a->family == AF_INET6)
+		put_attr(w, a6, 16, a->a);
+	else
+		put_attr(w, a4, 4, a->a);
+}
+
+static void put_addrs(struct put *w, uint8_t kind, const struct m_addr *a,
 		      size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t e = nlw_nest(w, KSVC_ADDR_A_ENTRY);
+		struct nlattr *e = nest(w, KSVC_ADDR_A_ENTRY);
 
-		nlw_u8(w, KSVC_ADDR_A_KIND, kind);
+		put_u8(w, KSVC_ADDR_A_KIND, kind);
 		put_ip(w, KSVC_ADDR_A_IN, KSVC_ADDR_A_IN6, &a[i]);
-		nlw_nest_end(w, e);
+		nest_end(w, e);
 	}
 }
 
@@ -124,10 +176,10 @@ size_t ksvc_alloc_families(const struct m_service *s, struct m_addr *out)
 	return n;
 }
 
-static void put_svc_addrs(struct nlw *w, const struct m_service *s)
+static void put_svc_addrs(struct put *w, const struct m_service *s)
 {
 	/* Always present, even empty: SVC_SET replaces the whole service. */
-	uint32_t n = nlw_nest(w, KSVC_SVC_A_ADDRS);
+	struct nlattr *n = nest(w, KSVC_SVC_A_ADDRS);
 	struct m_addr zero[2];
 	size_t n_zero = ksvc_alloc_families(s, zero);
 
@@ -136,29 +188,29 @@ static void put_svc_addrs(struct nlw *w, const struct m_service *s)
 	put_addrs(w, KSVC_ADDR_KIND_CLUSTER, s->cluster_ips, s->n_cluster_ips);
 	put_addrs(w, KSVC_ADDR_KIND_EXTERNAL, s->external_ips, s->n_external_ips);
 	put_addrs(w, KSVC_ADDR_KIND_LB_INGRESS, s->lb_ingress, s->n_lb_ingress);
-	nlw_nest_end(w, n);
+	nest_end(w, n);
 }
 
-static void put_backend(struct nlw *w, const struct m_backend *b)
+static void put_backend(struct put *w, const struct m_backend *b)
 {
-	uint32_t e = nlw_nest(w, KSVC_BES_A_ENTRY);
+	struct nlattr *e = nest(w, KSVC_BES_A_ENTRY);
 
 	put_ip(w, KSVC_BE_A_IN, KSVC_BE_A_IN6, &b->addr);
-	nlw_u16(w, KSVC_BE_A_PORT, b->port);
-	nlw_u32(w, KSVC_BE_A_FLAGS, b->flags);
+	put_u16(w, KSVC_BE_A_PORT, b->port);
+	put_u32(w, KSVC_BE_A_FLAGS, b->flags);
 	if (b->weight > 0)
-		nlw_u16(w, KSVC_BE_A_WEIGHT, b->weight);
+		put_u16(w, KSVC_BE_A_WEIGHT, b->weight);
 	if (b->node_name && b->node_name[0])
-		nlw_str(w, KSVC_BE_A_NODE_NAME, b->node_name);
-	nlw_nest_end(w, e);
+		put_str(w, KSVC_BE_A_NODE_NAME, b->node_name);
+	nest_end(w, e);
 }
 
-static uint32_t chunk_start(struct nlw *w, const struct m_port *p)
+static struct nlattr *chunk_start(struct put *w, const struct m_port *p)
 {
-	uint32_t c = nlw_nest(w, KSVC_A_BACKENDS);
+	struct nlattr *c = nest(w, KSVC_A_BACKENDS);
 
-	nlw_u8(w, KSVC_BES_A_PROTO, p->proto);
-	nlw_u16(w, KSVC_BES_A_PORT, p->port);
+	put_u8(w, KSVC_BES_A_PROTO, p->proto);
+	put_u16(w, KSVC_BES_A_PORT, p->port);
 	return c;
 }
 
@@ -167,11 +219,11 @@ static uint32_t chunk_start(struct nlw *w, const struct m_port *p)
  * keeps its own), one without entries when known to be none, else as
  * many as the entries need.
  */
-static void put_chunks(struct nlw *w, const struct m_port *p,
+static void put_chunks(struct put *w, const struct m_port *p,
 		       const struct m_port_backends *pb)
 {
 	size_t i, cnt = 0, bytes = 0;
-	uint32_t c;
+	struct nlattr *c;
 
 	if (!pb || !pb->known)
 		return;
@@ -181,7 +233,7 @@ static void put_chunks(struct nlw *w, const struct m_port *p,
 
 		if (cnt == KSVC_CHUNK_MAX ||
 		    chunk_head_size() + bytes + b > KSVC_CHUNK_BYTES) {
-			nlw_nest_end(w, c);
+			nest_end(w, c);
 			c = chunk_start(w, p);
 			cnt = bytes = 0;
 		}
@@ -189,10 +241,10 @@ static void put_chunks(struct nlw *w, const struct m_port *p,
 		cnt++;
 		bytes += b;
 	}
-	nlw_nest_end(w, c);
+	nest_end(w, c);
 }
 
-void ksvc_w_backends(struct nlw *w, const struct m_service *s)
+static void put_all_backends(struct put *w, const struct m_service *s)
 {
 	for (size_t i = 0; s->backends && i < s->n_ports; i++)
 		put_chunks(w, &s->ports[i], &s->backends[i]);
@@ -200,34 +252,33 @@ void ksvc_w_backends(struct nlw *w, const struct m_service *s)
 
 int ksvc_put_backends(struct nl_msg *msg, const struct m_service *s)
 {
-	struct nlw w;
+	struct put w = { msg, 0 };
 
-	nlw_open(&w, msg);
-	ksvc_w_backends(&w, s);
-	return nlw_close(&w, msg);
+	put_all_backends(&w, s);
+	return w.err;
 }
 
-static void put_port(struct nlw *w, const struct m_port *p)
+static void put_port(struct put *w, const struct m_port *p)
 {
-	uint32_t e = nlw_nest(w, KSVC_PORT_A_ENTRY);
+	struct nlattr *e = nest(w, KSVC_PORT_A_ENTRY);
 
-	nlw_str(w, KSVC_PORT_A_NAME, p->name ? p->name : "");
-	nlw_u8(w, KSVC_PORT_A_PROTO, p->proto);
-	nlw_u16(w, KSVC_PORT_A_PORT, p->port);
+	put_str(w, KSVC_PORT_A_NAME, p->name ? p->name : "");
+	put_u8(w, KSVC_PORT_A_PROTO, p->proto);
+	put_u16(w, KSVC_PORT_A_PORT, p->port);
 	if (p->node_port)
-		nlw_u16(w, KSVC_PORT_A_NODE_PORT, p->node_port);
+		put_u16(w, KSVC_PORT_A_NODE_PORT, p->node_port);
 	if (p->target_port)
-		nlw_u16(w, KSVC_PORT_A_TARGET_PORT, p->target_port);
-	nlw_nest_end(w, e);
+		put_u16(w, KSVC_PORT_A_TARGET_PORT, p->target_port);
+	nest_end(w, e);
 }
 
-static void put_ports(struct nlw *w, const struct m_service *s)
+static void put_ports(struct put *w, const struct m_service *s)
 {
-	uint32_t n = nlw_nest(w, KSVC_SVC_A_PORTS);
+	struct nlattr *n = nest(w, KSVC_SVC_A_PORTS);
 
 	for (size_t i = 0; i < s->n_ports; i++)
 		put_port(w, &s->ports[i]);
-	nlw_nest_end(w, n);
+	nest_end(w, n);
 }
 
 static uint32_t svc_flags(const struct m_service *s)
@@ -238,16 +289,16 @@ static uint32_t svc_flags(const struct m_service *s)
 	       (s->itp_local ? KSVC_SVC_F_ITP_LOCAL : 0);
 }
 
-static void put_svc_scalars(struct nlw *w, const struct m_service *s)
+static void put_svc_scalars(struct put *w, const struct m_service *s)
 {
-	nlw_str(w, KSVC_SVC_A_NAMESPACE, s->ns);
-	nlw_str(w, KSVC_SVC_A_NAME, s->name);
-	nlw_u8(w, KSVC_SVC_A_TYPE, s->type);
-	nlw_u32(w, KSVC_SVC_A_FLAGS, svc_flags(s));
-	nlw_u8(w, KSVC_SVC_A_SCHED, s->sched);
+	put_str(w, KSVC_SVC_A_NAMESPACE, s->ns);
+	put_str(w, KSVC_SVC_A_NAME, s->name);
+	put_u8(w, KSVC_SVC_A_TYPE, s->type);
+	put_u32(w, KSVC_SVC_A_FLAGS, svc_flags(s));
+	put_u8(w, KSVC_SVC_A_SCHED, s->sched);
 	/* The timeout means nothing without affinity; absent = 10800. */
 	if (s->affinity_client_ip && s->affinity_timeout)
-		nlw_u32(w, KSVC_SVC_A_AFFINITY_TIMEOUT, s->affinity_timeout);
+		put_u32(w, KSVC_SVC_A_AFFINITY_TIMEOUT, s->affinity_timeout);
 }
 
 int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
@@ -255,32 +306,31 @@ int ksvc_put_svc(struct nl_msg *msg, const struct m_service *s)
 	return ksvc_put_svc_op(msg, s, 0);
 }
 
-void ksvc_w_svc(struct nlw *w, const struct m_service *s, uint8_t op)
+static void put_svc(struct put *w, const struct m_service *s, uint8_t op)
 {
-	uint32_t n;
+	struct nlattr *n;
 
 	if (s->type < M_CLUSTER_IP || s->type > M_LOAD_BALANCER) {
 		w->err = w->err ?: -EINVAL;	/* ExternalName is never sent */
 		return;
 	}
-	n = nlw_nest(w, KSVC_A_SERVICE);
+	n = nest(w, KSVC_A_SERVICE);
 	if (op)
-		nlw_u8(w, KSVC_SVC_A_OP, op);
+		put_u8(w, KSVC_SVC_A_OP, op);
 	put_svc_scalars(w, s);
 	put_svc_addrs(w, s);
 	put_ports(w, s);
-	nlw_nest_end(w, n);
+	nest_end(w, n);
 	/* The backends follow the service, outside its nest. */
-	ksvc_w_backends(w, s);
+	put_all_backends(w, s);
 }
 
 int ksvc_put_svc_op(struct nl_msg *msg, const struct m_service *s, uint8_t op)
 {
-	struct nlw w;
+	struct put w = { msg, 0 };
 
-	nlw_open(&w, msg);
-	ksvc_w_svc(&w, s, op);
-	return nlw_close(&w, msg);
+	put_svc(&w, s, op);
+	return w.err;
 }
 
 int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
@@ -288,25 +338,24 @@ int ksvc_put_svc_key(struct nl_msg *msg, const char *ns, const char *name)
 	return ksvc_put_svc_key_op(msg, ns, name, 0);
 }
 
-void ksvc_w_svc_key(struct nlw *w, const char *ns, const char *name,
+static void put_key(struct put *w, const char *ns, const char *name,
 		    uint8_t op)
 {
-	uint32_t n = nlw_nest(w, KSVC_A_SERVICE);
+	struct nlattr *n = nest(w, KSVC_A_SERVICE);
 
 	if (op)
-		nlw_u8(w, KSVC_SVC_A_OP, op);
-	nlw_str(w, KSVC_SVC_A_NAMESPACE, ns);
+		put_u8(w, KSVC_SVC_A_OP, op);
+	put_str(w, KSVC_SVC_A_NAMESPACE, ns);
 	if (name)
-		nlw_str(w, KSVC_SVC_A_NAME, name);
-	nlw_nest_end(w, n);
+		put_str(w, KSVC_SVC_A_NAME, name);
+	nest_end(w, n);
 }
 
 int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
 			uint8_t op)
 {
-	struct nlw w;
+	struct put w = { msg, 0 };
 
-	nlw_open(&w, msg);
-	ksvc_w_svc_key(&w, ns, name, op);
-	return nlw_close(&w, msg);
+	put_key(&w, ns, name, op);
+	return w.err;
 }

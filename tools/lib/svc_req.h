@@ -12,18 +12,18 @@
 #include "nl_svc.h"
 
 /* SVC_GET doit.  @out may be NULL (existence check); -ENOENT if absent. */
-int req_svc_get(const char *ns, const char *name, struct ksvc_svc *out);
+int req_svc_get(const char *ns, const char *name, struct wire_svc *out);
 /* SVC_NEW or SVC_SET (@cmd) of a whole service. */
 int req_svc_put(const struct m_service *s, uint8_t cmd);
 int req_svc_del(const char *ns, const char *name);
 
 /* SVC_GET dump of @ns (NULL: all); @cb owns each decoded service. */
-typedef int (*svc_dump_cb)(struct ksvc_svc *s, void *arg);
+typedef int (*svc_dump_cb)(struct wire_svc *s, void *arg);
 int req_svc_dump(const char *ns, svc_dump_cb cb, void *arg);
 
 /* Every service of @ns (NULL: all) into *@out (free with svc_list_free). */
-int req_svc_list(const char *ns, struct ksvc_svc **out, size_t *n);
-void svc_list_free(struct ksvc_svc *v, size_t n);
+int req_svc_list(const char *ns, struct wire_svc **out, size_t *n);
+void svc_list_free(struct wire_svc *v, size_t n);
 
 /*
  * KSVC_CMD_BATCH of @ops (with @flags); on success *@res holds the

@@ -24,7 +24,7 @@ static int key_request(uint8_t cmd, int flags, const char *ns,
 
 static int get_one(struct nlmsghdr *nlh, void *arg)
 {
-	struct ksvc_svc tmp, *out = arg ? arg : &tmp;
+	struct wire_svc tmp, *out = arg ? arg : &tmp;
 	int err = ksvc_svc_decode(nlh, out);
 
 	if (!err && !arg)
@@ -32,7 +32,7 @@ static int get_one(struct nlmsghdr *nlh, void *arg)
 	return err;
 }
 
-int req_svc_get(const char *ns, const char *name, struct ksvc_svc *out)
+int req_svc_get(const char *ns, const char *name, struct wire_svc *out)
 {
 	return key_request(KSVC_CMD_SVC_GET, 0, ns, name, get_one, out);
 }
@@ -65,7 +65,7 @@ struct dump {
 static int dump_one(struct nlmsghdr *nlh, void *arg)
 {
 	struct dump *d = arg;
-	struct ksvc_svc s;
+	struct wire_svc s;
 	int err = ksvc_svc_decode(nlh, &s);
 
 	return err ? err : d->cb(&s, d->arg);
@@ -128,14 +128,14 @@ int req_batch(struct batch_op *ops, size_t n, uint32_t flags,
 }
 
 struct svc_vec {
-	struct ksvc_svc *v;
+	struct wire_svc *v;
 	size_t n;
 };
 
-static int vec_add(struct ksvc_svc *s, void *arg)
+static int vec_add(struct wire_svc *s, void *arg)
 {
 	struct svc_vec *l = arg;
-	struct ksvc_svc *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	struct wire_svc *v = realloc(l->v, (l->n + 1) * sizeof(*v));
 
 	if (!v) {
 		ksvc_svc_free(s);
@@ -146,7 +146,7 @@ static int vec_add(struct ksvc_svc *s, void *arg)
 	return 0;
 }
 
-void svc_list_free(struct ksvc_svc *v, size_t n)
+void svc_list_free(struct wire_svc *v, size_t n)
 {
 	size_t i;
 
@@ -155,7 +155,7 @@ void svc_list_free(struct ksvc_svc *v, size_t n)
 	free(v);
 }
 
-int req_svc_list(const char *ns, struct ksvc_svc **out, size_t *n)
+int req_svc_list(const char *ns, struct wire_svc **out, size_t *n)
 {
 	struct svc_vec l = { 0 };
 	int err = req_svc_dump(ns, vec_add, &l);

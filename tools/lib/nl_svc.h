@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * KSVC_A_SERVICE and KSVC_A_BACKENDS both ways: a model service becomes
- * what SVC_NEW/SVC_SET carry; a SVC_GET reply becomes a struct ksvc_svc,
+ * what SVC_NEW/SVC_SET carry; a SVC_GET reply becomes a struct wire_svc,
  * which holds only what "get" prints (backends are counted, not kept).
  */
 #ifndef KSVCCTL_NL_SVC_H
@@ -15,32 +15,32 @@
 
 #include "model.h"
 
-struct ksvc_stats {
+struct wire_stats {
 	uint64_t conns, packets, bytes;
 };
 
-struct ksvc_addr {
+struct wire_addr {
 	uint8_t kind;		/* enum ksvc_addr_kind */
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t a[16];		/* network order */
 };
 
-struct ksvc_port {
+struct wire_port {
 	char name[KSVC_NAME_MAX];
 	uint8_t proto;
 	uint16_t port, node_port, target_port;
 	size_t n_backends, n_ready;
-	struct ksvc_stats stats;	/* the port's, else its backends' sum */
+	struct wire_stats stats;	/* the port's, else its backends' sum */
 };
 
-struct ksvc_svc {
+struct wire_svc {
 	char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
 	uint8_t type, sched;
 	uint32_t flags, affinity_timeout;
 	uint64_t created;		/* ns since the epoch, 0 = unknown */
-	struct ksvc_addr *addrs;
+	struct wire_addr *addrs;
 	size_t n_addrs;
-	struct ksvc_port *ports;
+	struct wire_port *ports;
 	size_t n_ports;
 };
 
@@ -81,27 +81,17 @@ int ksvc_put_svc_key_op(struct nl_msg *msg, const char *ns, const char *name,
 			uint8_t op);
 
 /*
- * The same three into a writer that is already open (nlw.h), for
- * requests of many services: errors stay in @w->err.
- */
-struct nlw;
-void ksvc_w_svc(struct nlw *w, const struct m_service *s, uint8_t op);
-void ksvc_w_svc_key(struct nlw *w, const char *ns, const char *name,
-		    uint8_t op);
-void ksvc_w_backends(struct nlw *w, const struct m_service *s);
-
-/*
  * Decode one SVC_GET reply: KSVC_A_SERVICE and the KSVC_A_BACKENDS chunks
  * that follow it (0, -ENOMEM or -EBADMSG); release with ksvc_svc_free.
  */
-int ksvc_svc_decode(struct nlmsghdr *nlh, struct ksvc_svc *out);
+int ksvc_svc_decode(struct nlmsghdr *nlh, struct wire_svc *out);
 /* A KSVC_A_*_STATS nest (absent counters are 0): 0 or -EBADMSG. */
-int ksvc_stats_decode(struct nlattr *nest, struct ksvc_stats *st);
+int ksvc_stats_decode(struct nlattr *nest, struct wire_stats *st);
 /*
  * The port a KSVC_A_BACKENDS chunk is for: its index in @s->ports, or
  * -EBADMSG.
  */
-int ksvc_chunk_port(struct nlattr *chunk, const struct ksvc_svc *s);
-void ksvc_svc_free(struct ksvc_svc *s);
+int ksvc_chunk_port(struct nlattr *chunk, const struct wire_svc *s);
+void ksvc_svc_free(struct wire_svc *s);
 
 #endif

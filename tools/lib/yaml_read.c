@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * yaml_read.c: Kubernetes YAML (and JSON, which libyaml reads as flow
- * YAML) into the model.
+ * yaml_read.c: Kubernetes YAML and JSON into the model.
  *
- * yaml_fast.c composes the block YAML kubectl prints; from the first
- * document it declines on, libyaml does (yaml_read_buf_mode()).  Both give
- * libyaml's yaml_document_t, so what follows is the same for either.
+ * libyaml composes YAML; jansson parses JSON, and json_doc.c composes its
+ * tree into the same yaml_document_t, marks included, so what follows is
+ * the same for either.  JSON is YAML's flow style: where jansson declines
+ * (see read_json()), libyaml reads it.
  *
  * libyaml's document API composes each document into a node graph in
  * which every node keeps its start mark; an alias becomes a second
@@ -32,7 +32,6 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,7 +45,7 @@
 #include "model.h"
 #include "model_util.h"
 #include "validate.h"
-#include "yaml_fast.h"
+#include "json_doc.h"
 #include "yaml_read.h"
 
 #define PATH_LEN	512
@@ -2235,31 +2234,37 @@ static bool too_deep(const char *buf, size_t len, struct loc *at)
 }
 
 /*
- * @tree: yaml_fast's document, which has no aliases and nests less than
- * YAML_MAX_DEPTH, so check_budget() would pass it.
+ * @tree: a document composed from JSON (json_doc.c), which has no aliases
+ * and nests less than YAML_MAX_DEPTH, so check_budget() would pass it;
+ * jansson refuses NULs in strings.
  */
 static void read_doc(struct rd *r, yaml_document_t *doc, yaml_node_t *root,
 		     bool tree)
 {
 	r->doc = doc;
-	/* yaml_fast declines control bytes and "\u": its strings have no NUL */
 	r->nul_free = tree;
 	if (!is_null(root) && (tree || check_budget(r, root)))
 		read_object(r, root);
 	r->doc = NULL;		/* @doc is the caller's, and goes */
 }
 
-static void shift_marks(yaml_document_t *doc, int line0)
+/* Marks are from where libyaml started: line @line0, column @col0. */
+static void shift_marks(yaml_document_t *doc, int line0, int col0)
 {
 	for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+		if (!n->start_mark.line)
+			n->start_mark.column += col0;
 		n->start_mark.line += line0;
 		n->end_mark.line += line0;
 	}
 }
 
-/* The documents from @off (a line start: line @line0) on, by libyaml. */
+/*
+ * The documents of @buf from @off (line @line0, column @col0) to @len, by
+ * libyaml.
+ */
 static void read_libyaml(struct rd *r, const char *buf, size_t len,
-			 size_t off, int line0)
+			 size_t off, int line0, int col0)
 {
 	yaml_document_t doc;
 	yaml_parser_t p;
@@ -2287,203 +2292,99 @@ static void read_libyaml(struct rd *r, const char *buf, size_t len,
 			yaml_document_delete(&doc);
 			break;
 		}
-		shift_marks(&doc, line0);
+		shift_marks(&doc, line0, col0);
 		read_doc(r, &doc, root, false);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&p);
 }
 
-/*
- * yaml_fast from @f's position to f->stop, and libyaml from the first
- * document it declines to the end of the stream.  Returns 0 when
- * yaml_fast reached f->stop, -1 when it declined, 1 on the error cap.
- */
-static int read_from(struct rd *r, struct yfast *f, const char *buf,
-		     size_t len)
-{
-	yaml_document_t doc;
-	int k;
-
-	while (!diag_full(r->d)) {
-		k = yfast_next(f, &doc);
-		if (k <= 0) {
-			if (k < 0 && !diag_full(r->d))
-				read_libyaml(r, buf, len, yfast_pos(f),
-					     yfast_line(f));
-			return k;
-		}
-		read_doc(r, &doc, yaml_document_get_root_node(&doc), true);
-	}
-	return 1;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Big streams: in parts, one thread each */
-
-size_t yaml_split_min = 1u << 20;
-int yaml_split_parts;
-unsigned int yaml_parts_used;
-
-#define MAX_PARTS	8
-#define ARENA_PER_BYTE	2	/* heap a part's thread takes per byte read */
-
-/*
- * A part: the documents from @pos (a "---" line, line @line) to the next
- * part's, read into a model and a diagnostics list of its own.
- */
-struct part {
-	struct rd r;
-	struct model m;
-	struct diag d;
-	const char *buf;
-	size_t len, pos, stop;
-	int line, k;
-	bool started;	/* its thread runs; set by the caller, not by it */
-	pthread_t t;
+/* Where reading a stream of JSON values is: a byte, its line and column. */
+struct jpos {
+	size_t off;
+	int line, col;
 };
 
-/*
- * glibc gives each thread an arena of its own and makes its pages
- * accessible only as malloc() reaches them, one mprotect() per growth:
- * 3600 system calls for a part of 8 MB of YAML.  Taking and freeing
- * about what the part will need first makes the arena's pages accessible
- * in a hundred calls; freed, they stay so (glibc only drops their
- * contents).  Blocks below the mmap threshold (128 KiB), so they come
- * from the arena.
- */
-static void warm_arena(size_t bytes)
+/* Move @p to @to, counting lines and (UTF-8) columns on the way. */
+static void advance(struct jpos *p, const char *buf, size_t to)
 {
-	enum { BLOCK = 120 << 10 };
-	void *head = NULL;
-
-	for (size_t n = 0; n < bytes; n += BLOCK) {
-		void **b = malloc(BLOCK);
-
-		if (!b)
-			break;
-		*b = head;
-		head = b;
-	}
-	while (head) {
-		void **b = head;
-
-		head = *b;
-		free(b);
+	for (; p->off < to; p->off++) {
+		if (buf[p->off] == '\n') {
+			p->line++;
+			p->col = 0;
+		} else if (((unsigned char)buf[p->off] & 0xc0) != 0x80) {
+			p->col++;
+		}
 	}
 }
 
-static void *read_part(void *arg)
+static size_t skip_space(const char *buf, size_t len, size_t off)
 {
-	struct part *p = arg;
-	struct yfast f;
-
-	warm_arena(ARENA_PER_BYTE * (p->stop - p->pos));
-	yfast_init(&f, p->buf, p->len);
-	yfast_seek(&f, p->pos, p->line);
-	f.stop = p->stop;
-	p->k = read_from(&p->r, &f, p->buf, p->len);
-	yfast_free(&f);
-	return NULL;
+	while (off < len && strchr(" \t\r\n", buf[off]) && buf[off])
+		off++;
+	return off;
 }
 
 /*
- * What reading the part in sequence would have added: its objects, and
- * nothing else.  So only a part that gave no message at all counts; any
- * other is read again, in sequence.  One that yaml_fast declined was
- * read by libyaml to the end of the stream, as in sequence (a last
- * "---" with nothing after it is such a document): it ends the reading.
+ * A stream of JSON values (kubectl get -o json prints one; a watch, or
+ * cat of several files, more), one after another, each read by jansson.
+ * Where jansson declines (not JSON, or JSON only libyaml can read the
+ * way YAML input is read: see json_doc.c), libyaml reads on: one value
+ * that jansson could delimit, or the rest of the stream.
  */
-static bool part_clean(const struct part *p)
+static void read_json(struct rd *r, const char *buf, size_t len, int line0)
 {
-	return p->started && !p->d.n_msgs && !p->d.errors;
+	struct jpos p = { 0, line0, 0 };
+
+	while (!diag_full(r->d)) {
+		struct json_doc j;
+		size_t used = 0;
+		enum json_doc_result k;
+
+		advance(&p, buf, skip_space(buf, len, p.off));
+		if (p.off == len)
+			return;
+		k = json_doc_load(&j, buf + p.off, len - p.off, &used, p.line,
+				  p.col);
+		if (k == JSON_DOC_OK)
+			read_doc(r, &j.doc, j.doc.nodes.start, true);
+		else if (k == JSON_DOC_OTHER)
+			read_libyaml(r, buf, p.off + used, p.off, p.line, p.col);
+		json_doc_free(&j);
+		if (k == JSON_DOC_SYNTAX) {
+			read_libyaml(r, buf, len, p.off, p.line, p.col);
+			return;
+		}
+		advance(&p, buf, p.off + used);
+	}
 }
 
-/* Parts 1..n-1 of @buf, started (if they could be); returns n (1: none). */
-static int start_parts(struct part *parts, const struct rd *r,
-		       const char *buf, size_t len)
+/* JSON starts with '{' or '['; anything else is YAML's to read. */
+static bool is_json(const char *buf, size_t len)
 {
-	long cpus = yaml_split_parts ?: sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = yaml_split_min ? len / yaml_split_min : 0;
-	size_t pos[MAX_PARTS + 1];
-	int n = 1, i, line = 0;
+	size_t off = skip_space(buf, len, 0);
 
-	want = want < (size_t)cpus ? want : (size_t)cpus;
-	want = want < MAX_PARTS ? want : MAX_PARTS;
-	pos[0] = 0;
-	for (i = 1; i < (int)want; i++) {
-		size_t at = yfast_split(buf, len, len / want * i);
-
-		if (at >= len || at <= pos[n - 1])
-			break;
-		pos[n++] = at;
-	}
-	pos[n] = len;
-	for (i = 1; i < n; i++) {
-		struct part *p = &parts[i];
-
-		line += yfast_count_lines(buf + pos[i - 1], pos[i] - pos[i - 1]);
-		*p = (struct part){ .buf = buf, .len = len, .pos = pos[i],
-				    .stop = pos[i + 1], .line = line };
-		diag_init(&p->d, NULL);
-		p->r = (struct rd){ .file = r->file, .d = &p->d, .m = &p->m,
-				    .unknown = r->unknown };
-		p->started = !pthread_create(&p->t, NULL, read_part, p);
-	}
-	return n;
+	return off < len && (buf[off] == '{' || buf[off] == '[');
 }
 
-/*
- * yaml_fast composes what it can (it declines all flow collections, so
- * too_deep() has only libyaml's part to look at); libyaml takes over from
- * the first document it declines.  With KSVCCTL_YAML=libyaml in the
- * environment libyaml reads everything (to compare the two).
- *
- * A stream of 2 MB or more is cut at "---" lines into parts read by threads
- * while this one reads the first.  Their results are used in order, as
- * long as reading in sequence would have given the same: see
- * part_clean(); from the first part that is not clean on, this thread
- * reads on in sequence, so messages, their order and the error cap are
- * as if there had been no parts.
- */
+static void read_any(struct rd *r, const char *buf, size_t len, int line0)
+{
+	if (diag_full(r->d))
+		return;
+	if (is_json(buf, len))
+		read_json(r, buf, len, line0);
+	else
+		read_libyaml(r, buf, len, 0, line0, 0);
+}
+
 int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
 		       struct model *m, struct diag *d, enum yaml_unknown u)
 {
 	struct rd r = { .d = d, .m = m, .unknown = u };
-	const char *env = getenv("KSVCCTL_YAML");
-	struct part parts[MAX_PARTS];
-	int e0 = d->errors, n = 1, k, i;
-	struct yfast f;
+	int e0 = d->errors;
 
 	r.file = m_keep_file(m, name);
-	if (env && !strcmp(env, "libyaml")) {
-		if (!diag_full(d))
-			read_libyaml(&r, buf, len, 0, 0);
-		return d->errors > e0 ? -1 : 0;
-	}
-	if (!diag_full(d) && !(env && !strcmp(env, "serial")))
-		n = start_parts(parts, &r, buf, len);
-	yfast_init(&f, buf, len);
-	f.stop = n > 1 ? parts[1].pos : len;
-	k = read_from(&r, &f, buf, len);
-	for (i = 1; i < n; i++) {
-		struct part *p = &parts[i];
-
-		if (p->started)
-			pthread_join(p->t, NULL);
-		if (!k && part_clean(p)) {
-			model_append(m, &p->m);
-			yaml_parts_used++;
-			yfast_seek(&f, p->stop, i + 1 < n ? parts[i + 1].line : 0);
-			k = p->k;
-		} else if (!k) {
-			f.stop = p->stop;
-			k = read_from(&r, &f, buf, len);
-		}
-		model_free(&p->m);
-		diag_free(&p->d);
-	}
-	yfast_free(&f);
+	read_any(&r, buf, len, 0);
 	return d->errors > e0 ? -1 : 0;
 }
 
@@ -2493,13 +2394,7 @@ int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
 	struct rd r = { .file = name, .d = d, .m = m, .unknown = u,
 			.events = true };
 	int e0 = d->errors;
-	struct yfast f;
 
-	/* the first document of its own stream: no "---" needed */
-	yfast_init(&f, buf, len);
-	f.line = line0;
-	if (!diag_full(d))
-		read_from(&r, &f, buf, len);
-	yfast_free(&f);
+	read_any(&r, buf, len, line0);
 	return d->errors > e0 ? -1 : 0;
 }

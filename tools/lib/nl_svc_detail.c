@@ -12,7 +12,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "describe.h"
+#include "svc_detail.h"
 
 static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_IN]		= { .minlen = 4, .maxlen = 4 },
@@ -24,9 +24,9 @@ static struct nla_policy be_policy[KSVC_BE_A_MAX + 1] = {
 	[KSVC_BE_A_STATS]	= { .type = NLA_NESTED },
 };
 
-static struct ksvc_backend *be_push(struct svc_detail *d, size_t *cap)
+static struct wire_backend *be_push(struct svc_detail *d, size_t *cap)
 {
-	struct ksvc_backend *v;
+	struct wire_backend *v;
 
 	if (d->n_be == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
@@ -40,7 +40,7 @@ static struct ksvc_backend *be_push(struct svc_detail *d, size_t *cap)
 	return v;
 }
 
-static int decode_be(struct nlattr *entry, struct ksvc_backend *b)
+static int decode_be(struct nlattr *entry, struct wire_backend *b)
 {
 	struct nlattr *tb[KSVC_BE_A_MAX + 1], *addr;
 
@@ -64,7 +64,7 @@ static int decode_be(struct nlattr *entry, struct ksvc_backend *b)
 static int decode_chunk(struct nlattr *chunk, struct svc_detail *d,
 			size_t *cap)
 {
-	struct ksvc_backend *b;
+	struct wire_backend *b;
 	struct nlattr *pos;
 	int i, rem;
 
