@@ -332,6 +332,33 @@ static void json_list_and_errors(void **state)
 	fx_free(&f);
 }
 
+/*
+ * Several JSON values one after another (a watch stream saved to a file),
+ * the second with the seed's typo, then one that jansson refuses
+ * (a duplicate key): libyaml reads that one and names the place.
+ */
+static void json_values_in_a_row(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	assert_int_equal(fx_read(&f,
+		"{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"a\"},\n"
+		" \"spec\": {\"clusterIP\": \"10.0.0.1\", \"ports\": [{\"port\": 80}]}}\n"
+		"{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"b\"},\n"
+		" \"spec\": {\"types\": \"NodePort\", \"ports\": [{\"port\": 80}]}}\n"
+		"{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"c\"},\n"
+		" \"spec\": {\"ports\": [{\"port\": 80}], \"ports\": []}}\n"), -1);
+	assert_msg(&f, "t.yaml:4:11: error: unknown field \"spec.types\" (did you mean \"spec.type\"?)");
+	assert_msg(&f, "t.yaml:6:36: error: spec.ports: Duplicate value: field already set at line 6");
+	assert_int_equal(f.d.errors, 2);
+	assert_int_equal(f.m.n_svcs, 1);
+	assert_string_equal(f.m.svcs[0].name, "a");
+	assert_int_equal(f.m.svcs[0].loc.line, 1);
+	fx_free(&f);
+}
+
 /* ---- unknown fields and kinds ---- */
 
 static void unknown_field_suggests(void **state)
@@ -928,6 +955,7 @@ int main(void)
 		cmocka_unit_test(multi_document),
 		cmocka_unit_test(list_of_kinds),
 		cmocka_unit_test(json_list_and_errors),
+		cmocka_unit_test(json_values_in_a_row),
 		cmocka_unit_test(unknown_field_suggests),
 		cmocka_unit_test(unknown_fields_nested),
 		cmocka_unit_test(every_kubectl_field_accepted),

@@ -283,6 +283,7 @@ enum json_doc_result json_doc_load(struct json_doc *j, const char *buf,
 	t.end = buf + *used;
 	if (!compose(j, &t, j->root, 0) || t.lost)
 		return JSON_DOC_OTHER;
+	j->end = text_mark(&t);
 	return JSON_DOC_OK;
 }
 

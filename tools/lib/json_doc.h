@@ -19,6 +19,7 @@ struct json_doc {
 	yaml_document_t doc;
 	json_t *root;
 	struct json_chunk *chunks;
+	yaml_mark_t end;	/* where the value ends (JSON_DOC_OK) */
 };
 
 enum json_doc_result {

@@ -2346,16 +2346,19 @@ static void read_json(struct rd *r, const char *buf, size_t len, int line0)
 			return;
 		k = json_doc_load(&j, buf + p.off, len - p.off, &used, p.line,
 				  p.col);
-		if (k == JSON_DOC_OK)
+		if (k == JSON_DOC_OK) {
 			read_doc(r, &j.doc, j.doc.nodes.start, true);
-		else if (k == JSON_DOC_OTHER)
+			p = (struct jpos){ p.off + used, (int)j.end.line,
+					   (int)j.end.column };
+		} else if (k == JSON_DOC_OTHER) {
 			read_libyaml(r, buf, p.off + used, p.off, p.line, p.col);
+			advance(&p, buf, p.off + used);
+		}
 		json_doc_free(&j);
 		if (k == JSON_DOC_SYNTAX) {
 			read_libyaml(r, buf, len, p.off, p.line, p.col);
 			return;
 		}
-		advance(&p, buf, p.off + used);
 	}
 }
 
