@@ -26,7 +26,7 @@ val() {	# val N hit|miss FIELD
 {
 	echo "# In-kernel lookup + backend choice (KUnit ksvc_bench on UML)"
 	echo
-	echo "$(date -u +%Y-%m-%d), host CPU: $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)" \
+	echo "Host CPU: $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)" \
 	     "($(nproc) cores), UML kernel $(make -s -C "$cache/linux-source-6.1" kernelversion 2>/dev/null)," \
 	     "no debugging options. ns per ksvc_lookup()+ksvc_select(), median [min–max] of 7 rounds of" \
 	     "262144 lookups of random services (10 backends each); miss = an address that is no service."

@@ -26,6 +26,9 @@ SHORT = {"ksvc": "ksvc", "nft": "nftables", "nftparts": "nftables in parts", "ip
          "iptleg": "iptables-legacy", "direct": "no NAT"}
 
 
+# ksvcctl's reader alone (vm-bench.sh's ksvc_read), by its record's label
+READ_LABEL = {"dryrun": "apply --dry-run=client"}
+
 # what every absolute number is from (sysinfo "rig"; bench/uml-run says uml)
 RIG, NOISE = "TCG, not hardware", "TCG noise"
 
@@ -91,17 +94,6 @@ def by_n_table(title, data, cp_n, rows):
             out.append("| %s | %s |" % (label, " | ".join(fmt(stat(data.get((n, key))))
                                                          for n in cp_n)))
     return out
-
-
-def by_hand(path):
-    """The sections of an earlier results.md written by hand ("## ... (by hand ..."
-    and all after it): kept below the generated ones, the record of earlier runs."""
-    try:
-        text = open(path).read()
-    except FileNotFoundError:
-        return ""
-    m = re.search(r"^## .*\(by hand", text, re.M)
-    return "\n" + text[m.start():] if m else ""
 
 
 def main():
@@ -278,8 +270,9 @@ def main():
                  "in the same VM boot (`make bench`, see [%s](%s)).\n"
                  % (readme, readme))
     o.append("| | |\n|---|---|")
-    for k in ("date", "kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "qemu_args", "host_cpu", "host_ncpu",
-              "host_kernel", "qemu", "iptables", "ipvsadm", "ksvcctl_git", "vm_run_rc"):
+    # the machine, not the run: sysinfo's date and ksvcctl_git stay in raw/
+    for k in ("kernel", "vm_cpu", "vm_ncpu", "vm_mem_kb", "qemu_args", "host_cpu", "host_ncpu",
+              "host_kernel", "qemu", "iptables", "ipvsadm", "vm_run_rc"):
         if k in info:
             o.append("| %s | %s |" % (k, info[k].replace("|", "/")))
     o.append("")
@@ -336,19 +329,9 @@ def main():
              "of the whole file: YAML parsing included.\n" % kmax)
     if reads:
         o.append("ksvcctl's reader alone: `ksvcctl apply --dry-run=client -f` of the same N × 10 "
-                 "file (read, validate, resolve; no kernel): as it runs (yaml_fast; files of 2 MB "
-                 "and more in parts, a thread per CPU), in one thread (`KSVCCTL_YAML=serial`), and "
-                 "with libyaml composing every document (`KSVCCTL_YAML=libyaml`), ms:\n")
-        o += by_n_table("reader", reads, cp_n, (("fast", "yaml_fast, in parts"),
-                                                 ("serial", "yaml_fast, one thread"),
-                                                 ("libyaml", "libyaml only")))
-        for how, label in (("serial", "one thread / in parts"), ("libyaml", "libyaml only / in parts")):
-            row = []
-            for n in cp_n:
-                a, b = reads.get((n, "fast")), reads.get((n, how))
-                row.append("%.1f×" % (statistics.median(b) / statistics.median(a)) if a and b else "–")
-            if any(r != "–" for r in row):
-                o.append("| %s | %s |" % (label, " | ".join(row)))
+                 "file (read, validate, resolve; no kernel), ms:\n")
+        hows = sorted({h for (_, h) in reads})
+        o += by_n_table("reader", reads, cp_n, [(h, READ_LABEL.get(h, h)) for h in hows])
         o.append("")
     if watch:
         o.append("A resident `ksvcctl watch -f -` (bench/watchlat.py): the N × 10 file streamed in "
@@ -700,7 +683,7 @@ def main():
     o.append("![tcp](dp_tcp.png) ![udp](dp_udp.png)%s\n" % (" ![flows](dp_flow.png)" if flow else ""))
     path = os.path.join(res, "results.md")
     with open(path + ".new", "w") as f:
-        f.write("\n".join(o) + by_hand(path))
+        f.write("\n".join(o).rstrip("\n") + "\n")
     os.replace(path + ".new", path)
 
     # --- plots
