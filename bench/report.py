@@ -13,8 +13,9 @@ import sys
 MODES = ["ksvc", "nft", "ipvs", "iptnft", "iptleg", "ipvsbare"]
 # nftparts: the nftables table programmed in parts (vm-bench.sh); its control
 # plane gets a row of its own, its data plane and memory are nftables'
-CP_MODES = ["ksvc", "nft", "nftparts", "ipvs", "iptnft", "iptleg", "ipvsbare"]
+CP_MODES = ["ksvc", "ksvcjson", "nft", "nftparts", "ipvs", "iptnft", "iptleg", "ipvsbare"]
 LABEL = {"ksvc": "ksvc (ksvcctl apply; N>1000: ksvc-nl 1000/msg + ksvcctl for the target†)", "ksvc-nl": "ksvc raw netlink (ksvc-nl)",
+         "ksvcjson": "ksvc from kubectl's JSON (ksvcctl apply -f ksvc.json)",
          "nft": "nftables (nft -f)",
          "nftparts": "nftables in parts (nft -f per 500 service ports; how its data plane was programmed at "
                      "10000, not how kube-proxy programs)",
@@ -22,7 +23,7 @@ LABEL = {"ksvc": "ksvc (ksvcctl apply; N>1000: ksvc-nl 1000/msg + ksvcctl for th
          "ipvsbare": "IPVS alone, no conntrack (ip -batch + ipvsadm-restore; reference)",
          "iptnft": "iptables-nft-restore", "iptleg": "iptables-legacy-restore",
          "direct": "no NAT (direct to pod)"}
-SHORT = {"ksvc": "ksvc", "nft": "nftables", "nftparts": "nftables in parts", "ipvs": "IPVS", "ipvsbare": "IPVS alone (no conntrack)", "iptnft": "iptables-nft",
+SHORT = {"ksvc": "ksvc", "ksvcjson": "ksvc (JSON)", "nft": "nftables", "nftparts": "nftables in parts", "ipvs": "IPVS", "ipvsbare": "IPVS alone (no conntrack)", "iptnft": "iptables-nft",
          "iptleg": "iptables-legacy", "direct": "no NAT"}
 
 

@@ -8,7 +8,7 @@
 # Settings (bench/run writes them to a file, the first argument):
 #   BENCH_GEN   generated rule sets: $BENCH_GEN/n<N>e<E>/...
 #   BENCH_BIN   connbench, flowbench, srv, ksvc-nl
-#   BENCH_MODES modes to run (default: ksvc nft nftparts ipvs iptnft iptleg
+#   BENCH_MODES modes to run (default: ksvc ksvcjson nft nftparts ipvs iptnft iptleg
 #               ipvsbare; ipvsbare only at N=1, nftparts only at 10000)
 #   BENCH_CP_N  control-plane sizes (services x 10 endpoints)
 #   BENCH_DP_N  data-plane sizes; sizes not in BENCH_CP_N use 1 endpoint
@@ -27,7 +27,7 @@ G=${BENCH_GEN:?}
 B=${BENCH_BIN:?}
 K=$PWD/tools/ksvcctl/ksvcctl
 KO=$PWD/kmod/ksvc.ko
-MODES=${BENCH_MODES:-ksvc nft nftparts ipvs iptnft iptleg ipvsbare}
+MODES=${BENCH_MODES:-ksvc ksvcjson nft nftparts ipvs iptnft iptleg ipvsbare}
 CP_N=${BENCH_CP_N:-1 1000 10000}
 DP_N=${BENCH_DP_N:-1 1000 10000 100000}
 RUNS=${BENCH_RUNS:-3}
@@ -186,6 +186,12 @@ prog_ksvc() {
 	fi
 }
 upd_ksvc() { "$K" apply -f "$1/ksvc-upd-$2.yaml"; }
+# the same services as kubectl's JSON (a List), read by jansson
+prog_ksvcjson() { if big "$1"; then prog_ksvc "$1"; else "$K" apply -f "$1/ksvc.json"; fi; }
+upd_ksvcjson() { "$K" apply -f "$1/ksvc-upd-$2.json"; }
+del_ksvcjson() { del_ksvc "$1"; }
+load_ksvcjson() { load_ksvc; }
+clean_ksvcjson() { clean_ksvc; }
 del_ksvc() { if big "$1"; then "$B/ksvc-nl" flush; else "$K" delete -f "$1/ksvc.yaml"; fi; }
 prog1_ksvc() { "$B/ksvc-nl" program "$(($1 - 1))" 1 1000 && "$K" apply -f "$G/target.yaml"; }
 # ksvc built into the kernel (bench/uml-run): nothing to load; flushed
