@@ -359,6 +359,29 @@ static void json_values_in_a_row(void **state)
 	fx_free(&f);
 }
 
+/* The API server's typed lists leave kind and apiVersion out of items. */
+static void api_server_lists(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	assert_int_equal(fx_read(&f,
+		"{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":["
+		"{\"metadata\":{\"name\":\"a\",\"namespace\":\"x\"},\"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"port\":80}]}}]}\n"
+		"{\"kind\":\"EndpointSliceList\",\"apiVersion\":\"discovery.k8s.io/v1\",\"metadata\":{},\"items\":["
+		"{\"metadata\":{\"name\":\"a-1\",\"namespace\":\"x\",\"labels\":{\"kubernetes.io/service-name\":\"a\"}},"
+		"\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":[\"10.1.0.1\"]}],\"ports\":[{\"port\":8080}]}]}\n"
+		"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"name\":\"b\"}}]}\n"), -1);
+	assert_int_equal(f.m.n_svcs, 1);
+	assert_string_equal(f.m.svcs[0].ns, "x");
+	assert_int_equal(f.m.n_slices, 1);
+	assert_string_equal(f.m.slices[0].service, "a");
+	/* a plain List names its items' kinds */
+	assert_only_error(&f, "t.yaml:3:43: error: kind: Required value");
+	fx_free(&f);
+}
+
 /* ---- unknown fields and kinds ---- */
 
 static void unknown_field_suggests(void **state)
@@ -956,6 +979,7 @@ int main(void)
 		cmocka_unit_test(list_of_kinds),
 		cmocka_unit_test(json_list_and_errors),
 		cmocka_unit_test(json_values_in_a_row),
+		cmocka_unit_test(api_server_lists),
 		cmocka_unit_test(unknown_field_suggests),
 		cmocka_unit_test(unknown_fields_nested),
 		cmocka_unit_test(every_kubectl_field_accepted),

@@ -70,6 +70,8 @@ struct rd {
 	enum yaml_unknown unknown;
 	bool events;		/* watch events are read (ksvcctl watch) */
 	bool nul_free;		/* the document's strings hold no NUL */
+	/* in a ServiceList (...), the kind of items that name none */
+	const struct kind *item_kind;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1938,16 +1940,35 @@ static bool visit_list(struct rd *r, void *obj, const char *name,
 	return true;
 }
 
-static void read_list(struct rd *r, yaml_node_t *root)
-{
-	walk_obj(r, root, &ROOT(""), &list_schema, visit_list, NULL);
-}
-
 struct kind {
 	const char *kind;
 	const char *api_version;
 	void (*read)(struct rd *r, yaml_node_t *root);
 };
+
+static const struct kind *find_kind(const char *k);
+
+/*
+ * The API server's ServiceList (EndpointSliceList, ...) leaves kind and
+ * apiVersion out of its items: they are the list's, less "List".
+ */
+static void read_list(struct rd *r, yaml_node_t *root)
+{
+	const struct kind *saved = r->item_kind;
+	yaml_node_t *kind = map_get(r, root, "kind", NULL);
+	char k[64];
+
+	r->item_kind = NULL;
+	if (kind && kind->type == YAML_SCALAR_NODE &&
+	    kind->data.scalar.length > 4 && kind->data.scalar.length < sizeof(k) &&
+	    strcmp(sval(kind), "List")) {
+		memcpy(k, sval(kind), kind->data.scalar.length - 4);
+		k[kind->data.scalar.length - 4] = 0;
+		r->item_kind = find_kind(k);
+	}
+	walk_obj(r, root, &ROOT(""), &list_schema, visit_list, NULL);
+	r->item_kind = saved;
+}
 
 static const struct kind kinds[] = {
 	{ "Service", "v1", read_service },
@@ -2120,6 +2141,11 @@ static void read_object(struct rd *r, yaml_node_t *root)
 			read_event(r, root);
 		else
 			err_at(r, root, "kind: Required value: this is a watch event (type and object, as \"kubectl get --watch --output-watch-events\" prints it): \"ksvcctl watch\" reads those");
+		return;
+	}
+	if (r->item_kind && !map_get(r, root, "kind", NULL) &&
+	    !map_get(r, root, "apiVersion", NULL)) {
+		r->item_kind->read(r, root);
 		return;
 	}
 	kind = get_type_field(r, root, "kind", &kkey);
