@@ -68,6 +68,7 @@ struct json_text {
 	const char *colp;
 	size_t line, col;
 	bool lost;		/* the text did not match the tree */
+	bool none;		/* there is no text: json_doc_from() */
 };
 
 static void skip_space(struct json_text *t)
@@ -85,6 +86,8 @@ static void skip_space(struct json_text *t)
 
 static void expect(struct json_text *t, char c)
 {
+	if (t->none)
+		return;
 	skip_space(t);
 	if (t->p < t->end && *t->p == c)
 		t->p++;
@@ -222,7 +225,7 @@ static int sequence(struct json_doc *j, struct json_text *t, json_t *v,
  * A number as its text, as libyaml gives it: jansson keeps the value
  * ("1.0" would come back as "1", "-0" as "0").
  */
-static int number(struct json_doc *j, struct json_text *t)
+static int number(struct json_doc *j, struct json_text *t, json_t *v)
 {
 	int idx = add_node(j, YAML_SCALAR_NODE, t);
 	const char *start = t->p;
@@ -231,8 +234,11 @@ static int number(struct json_doc *j, struct json_text *t)
 
 	skip_value(t);
 	len = (size_t)(t->p - start);
-	s = chunk_alloc(j, len + 1);
-	memcpy(s, start, len);
+	s = chunk_alloc(j, (t->none ? 32 : len) + 1);
+	if (t->none)	/* the value as jansson would print it */
+		len = (size_t)json_dumpb(v, s, 32, JSON_ENCODE_ANY);
+	else
+		memcpy(s, start, len);
 	s[len] = 0;
 	at(j, idx)->data.scalar.value = (yaml_char_t *)s;
 	at(j, idx)->data.scalar.length = len;
@@ -256,7 +262,7 @@ static int compose(struct json_doc *j, struct json_text *t, json_t *v,
 			      YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 	case JSON_INTEGER:
 	case JSON_REAL:
-		return number(j, t);
+		return number(j, t, v);
 	case JSON_TRUE:
 		return scalar(j, t, "true", 4, YAML_PLAIN_SCALAR_STYLE);
 	case JSON_FALSE:
@@ -285,6 +291,18 @@ enum json_doc_result json_doc_load(struct json_doc *j, const char *buf,
 		return JSON_DOC_OTHER;
 	j->end = text_mark(&t);
 	return JSON_DOC_OK;
+}
+
+void json_doc_from(struct json_doc *j, json_t *v)
+{
+	struct json_text t = { .none = true };
+
+	memset(j, 0, sizeof(*j));
+	j->root = json_incref(v);
+	if (!compose(j, &t, v, 0)) {
+		free(j->doc.nodes.start);
+		j->doc.nodes.start = j->doc.nodes.top = j->doc.nodes.end = NULL;
+	}
 }
 
 void json_doc_free(struct json_doc *j)

@@ -36,6 +36,12 @@ enum json_doc_result {
  */
 enum json_doc_result json_doc_load(struct json_doc *j, const char *buf,
 				   size_t len, size_t *used, int line, int col);
+/*
+ * Compose @v (a reference is taken), with no text: every mark is 0:0.  For
+ * objects from the API server, whose messages name the object instead.
+ * Nesting past the walker's limit leaves the document empty.
+ */
+void json_doc_from(struct json_doc *j, json_t *v);
 void json_doc_free(struct json_doc *j);
 
 #endif
