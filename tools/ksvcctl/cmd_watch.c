@@ -3,12 +3,9 @@
  * ksvcctl watch: stay running and keep the kernel in step with streams
  * of objects, the way kube-proxy follows the API server's watches.
  *
- * Documents are read, validated and taken into the cache one at a time
- * (watch_cache.c); all that arrived together then goes to the kernel as
- * one KSVC_CMD_BATCH of the services they touched.  A batch is all or
- * nothing in the kernel, but here every object is its own change: when
- * the kernel refuses one op, that op is reported and left out and the
- * rest is sent again, so one bad object cannot hold up the others.
+ * A front end of the sync engine (sync.c), which ksvcd shares: documents
+ * are read and taken one at a time; all that arrived together then goes
+ * to the kernel as one round.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,15 +19,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "print_plan.h"
 #include "flags.h"
 #include "load.h"
 #include "nl.h"
 #include "nl_cfg.h"
+#include "print_plan.h"
 #include "stream.h"
-#include "svc_req.h"
+#include "sync.h"
 #include "validate.h"
-#include "watch_cache.h"
 
 static const char usage[] =
 	"Usage: ksvcctl watch -f FILE|- [-f ...] [-n NAMESPACE]\n"
@@ -71,11 +67,10 @@ static const struct option opts[] = {
 struct watch {
 	struct file_flags files;
 	const char *ns;
-	int np_min, np_max;
 	struct stream *in;
 	size_t n_in;
-	struct wcache cache;
-	int refused;		/* objects and ops refused, for the exit status */
+	struct sync_engine eng;
+	int refused;		/* inputs that failed, for the exit status */
 	bool trace;
 };
 
@@ -136,62 +131,25 @@ static void take_doc(struct watch *w, const char *name, const char *doc,
 	yaml_read_doc(name, doc, len, line, &m, &d, w->files.validate);
 	if (w->ns)
 		model_set_ns(&m, &d, w->ns);
-	validate_model(&m, &d, w->np_min, w->np_max);
-	if (d.errors) {
-		w->refused++;
-		model_free(&m);
-	} else {
-		wcache_take(&w->cache, &m);
-	}
+	sync_take(&w->eng, &m, &d);
 	diag_free(&d);
 }
 
-/* Drop op @o from @p (the kernel refused it); the others go again. */
-static void drop_op(struct plan *p, const struct batch_op *o)
+static void applied(void *arg, const struct plan *p,
+		    const struct batch_result *r, size_t n)
 {
-	size_t i = o - p->ops;
-
-	memmove(&p->ops[i], &p->ops[i + 1], (p->n - i - 1) * sizeof(*o));
-	p->n--;
+	(void)arg;
+	plan_print_results(p, r, n, DRY_RUN_NONE, stdout);
 }
 
-/*
- * A DELETE of a service the kernel does not have: it is gone, as asked.
- * (Deleted before this process applied it, or applied by nobody.)
- */
-static bool already_gone(const struct batch_op *o, int err)
+static void refused(void *arg, const struct plan *p, int err,
+		    uint32_t offset, const char *extack)
 {
-	return o->op == KSVC_OP_DELETE && err == -ENOENT;
+	(void)arg;
+	plan_report_error(p, err, offset, extack, stderr);
 }
 
-static void send_round(struct watch *w, struct plan *p)
-{
-	struct batch_result *res;
-	size_t n;
-	int err;
-
-	while (p->n) {
-		const struct batch_op *o;
-
-		err = req_batch(p->ops, p->n, 0, &res, &n);
-		if (!err) {
-			for (size_t i = 0; i < p->n; i++)
-				wcache_applied(&w->cache, &p->ops[i]);
-			plan_print_results(p, res, n, DRY_RUN_NONE, stdout);
-			free(res);
-			return;
-		}
-		o = plan_blame(p, ksvc_nl_err_offset(), ksvc_nl_extack());
-		if (!o || !already_gone(o, err)) {
-			plan_report_error(p, err, ksvc_nl_err_offset(),
-					  ksvc_nl_extack(), stderr);
-			w->refused++;
-		}
-		if (!o)
-			return;	/* nothing to leave out: the round is lost */
-		drop_op(p, o);
-	}
-}
+static const struct sync_report_ops report = { applied, refused };
 
 static double now_us(void)
 {
@@ -207,21 +165,12 @@ static double now_us(void)
  */
 static void round_end(struct watch *w, double t0, double t1)
 {
-	struct plan p;
-	double t2, t3;
-	size_t n;
+	int n = sync_round(&w->eng, NULL, 0, (uint64_t)(t1 / 1000));
 
-	wcache_plan(&w->cache, &p, stdout);
-	n = p.n;
-	t2 = now_us();
-	send_round(w, &p);
-	t3 = now_us();
-	plan_free(&p);
-	wcache_end_round(&w->cache);
 	fflush(stdout);
 	if (w->trace && n)
-		fprintf(stderr, "trace: docs %.0f us, plan %.0f us, kernel %.0f us, print %.0f us\n",
-			t1 - t0, t2 - t1, t3 - t2, now_us() - t3);
+		fprintf(stderr, "trace: docs %.0f us, plan, kernel and print %.0f us\n",
+			t1 - t0, now_us() - t1);
 }
 
 /* Wait for any input; read what each has; true while one is open. */
@@ -260,7 +209,7 @@ static int watch_run(struct watch *w)
 
 	if (ksvc_nl_open() < 0 || open_inputs(w) < 0)
 		return 1;
-	req_nodeport_range(&w->np_min, &w->np_max);
+	req_nodeport_range(&w->eng.np_min, &w->eng.np_max);
 	w->trace = getenv("KSVCCTL_WATCH_TRACE") != NULL;
 	while (wait_inputs(w)) {
 		double t0 = now_us();
@@ -270,14 +219,15 @@ static int watch_run(struct watch *w)
 				take_doc(w, w->files.paths[i], doc, len, line);
 		round_end(w, t0, now_us());
 	}
-	return w->refused ? 1 : 0;
+	return w->refused || w->eng.refused ? 1 : 0;
 }
 
 int cmd_watch(int argc, char **argv)
 {
 	struct watch w = { .files.paths = calloc(argc, sizeof(char *)),
-			   .np_min = NODEPORT_MIN_DEFAULT,
-			   .np_max = NODEPORT_MAX_DEFAULT };
+			   .eng = { .np_min = NODEPORT_MIN_DEFAULT,
+				    .np_max = NODEPORT_MAX_DEFAULT,
+				    .report = &report } };
 	int ret;
 
 	if (!w.files.paths)
@@ -291,7 +241,7 @@ int cmd_watch(int argc, char **argv)
 		stream_free(&w.in[i]);
 	}
 	free(w.in);
-	wcache_free(&w.cache);
+	sync_free(&w.eng);
 	free(w.files.paths);
 	return ret;
 }

@@ -277,6 +277,78 @@ void wcache_plan(struct wcache *c, struct plan *p, FILE *out)
 	}
 }
 
+void wcache_touch(struct wcache *c, const char *key)
+{
+	if (hmap_get(&c->svcs, key))
+		mark_dirty(c, key);
+}
+
+const struct m_service *wcache_service(const struct wcache *c,
+				       const char *key)
+{
+	const struct wsvc *w = hmap_get(&c->svcs, key);
+
+	return w && w->s.type != M_EXTERNAL_NAME ? &w->s : NULL;
+}
+
+/* The keys of @h not in @keep (a snapshot: deleting changes @h). */
+static char **missing_keys(const struct hmap *h, const struct hmap *keep,
+			   size_t skip, size_t *n)
+{
+	const struct hent *e;
+	char **v = NULL;
+	size_t i = 0;
+
+	*n = 0;
+	while (hmap_next(h, &i, &e))
+		if (!hmap_get(keep, e->key + skip))
+			*(char **)m_vpush((void **)&v, n, sizeof(*v)) =
+				m_xstrdup(e->key);
+	return v;
+}
+
+void wcache_retain_svcs(struct wcache *c, const struct hmap *keep)
+{
+	size_t n, i;
+	char **v = missing_keys(&c->svcs, keep, 0, &n);
+
+	for (i = 0; i < n; i++) {
+		struct m_service s = { .deleted = true };
+		char *slash = strchr(v[i], '/');
+
+		*slash = 0;
+		s.ns = m_xstrdup(v[i]);
+		s.name = m_xstrdup(slash + 1);
+		take_svc(c, &s);
+		free(v[i]);
+	}
+	free(v);
+}
+
+void wcache_retain_slices(struct wcache *c, const struct hmap *keep)
+{
+	size_t n, i;
+	/* keys are "S:ns/name": EndpointSlices only */
+	char **v = missing_keys(&c->slices, keep, 2, &n);
+
+	for (i = 0; i < n; i++) {
+		struct wslice *ws;
+
+		if (v[i][0] != 'S') {
+			free(v[i]);
+			continue;
+		}
+		ws = hmap_del(&c->slices, v[i]);
+		if (ws->group) {
+			group_remove(c, ws);
+			mark_dirty(c, ws->group);
+		}
+		wslice_free(ws);
+		free(v[i]);
+	}
+	free(v);
+}
+
 void wcache_applied(struct wcache *c, const struct batch_op *o)
 {
 	(void)c;

@@ -69,6 +69,21 @@ void wcache_take(struct wcache *c, struct model *m);
  */
 void wcache_plan(struct wcache *c, struct plan *p, FILE *out);
 
+/* Send service "ns/name" again in this round (if it is cached). */
+void wcache_touch(struct wcache *c, const char *key);
+
+/* The cached service "ns/name" that the kernel may hold, or NULL. */
+const struct m_service *wcache_service(const struct wcache *c,
+				       const char *key);
+
+/*
+ * A full list replaced what the cache knew of a kind: services
+ * (EndpointSlices) whose "ns/name" is not in @keep are deleted, as if a
+ * DELETED event had come for each.
+ */
+void wcache_retain_svcs(struct wcache *c, const struct hmap *keep);
+void wcache_retain_slices(struct wcache *c, const struct hmap *keep);
+
 /* The kernel took @o. */
 void wcache_applied(struct wcache *c, const struct batch_op *o);
 

@@ -72,6 +72,7 @@ struct rd {
 	bool nul_free;		/* the document's strings hold no NUL */
 	/* in a ServiceList (...), the kind of items that name none */
 	const struct kind *item_kind;
+	bool unmarked;		/* no text: locations name the object alone */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -89,6 +90,8 @@ static yaml_node_t *node(const struct rd *r, int idx)
 
 static struct loc nloc(const struct rd *r, const yaml_node_t *n)
 {
+	if (r->unmarked)
+		return (struct loc){ r->file, 0, 0 };
 	return (struct loc){ r->file, (int)n->start_mark.line + 1,
 			     (int)n->start_mark.column + 1 };
 }
@@ -2425,5 +2428,23 @@ int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
 	int e0 = d->errors;
 
 	read_any(&r, buf, len, line0);
+	return d->errors > e0 ? -1 : 0;
+}
+
+int yaml_read_json(const char *name, struct json_t *v, struct model *m,
+		   struct diag *d, enum yaml_unknown u)
+{
+	struct rd r = { .file = name, .d = d, .m = m, .unknown = u,
+			.unmarked = true };
+	struct loc at = { name, 0, 0 };
+	int e0 = d->errors;
+	struct json_doc j;
+
+	json_doc_from(&j, v);
+	if (j.doc.nodes.start)
+		read_doc(&r, &j.doc, j.doc.nodes.start, true);
+	else
+		diag_error(d, &at, "nests deeper than %d levels", YAML_MAX_DEPTH);
+	json_doc_free(&j);
 	return d->errors > e0 ? -1 : 0;
 }

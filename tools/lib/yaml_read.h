@@ -7,6 +7,7 @@
 #define KSVCCTL_YAML_READ_H
 
 #include <stddef.h>
+
 #include "diag.h"
 #include "model.h"
 
@@ -43,5 +44,14 @@ int yaml_read_buf_mode(const char *name, const char *buf, size_t len,
  */
 int yaml_read_doc(const char *name, const char *buf, size_t len, int line0,
 		  struct model *m, struct diag *d, enum yaml_unknown u);
+
+/*
+ * ksvcd: one object from the API server, already parsed (@v is not
+ * taken).  Messages are "@name: error: FIELD: ..." (no line: @name names
+ * the object, as "Service default/web").  0 or -1 as yaml_read_buf().
+ */
+struct json_t;
+int yaml_read_json(const char *name, struct json_t *v, struct model *m,
+		   struct diag *d, enum yaml_unknown u);
 
 #endif
