@@ -82,6 +82,7 @@ struct m_service {
 	bool affinity_client_ip;
 	uint32_t affinity_timeout;	/* seconds, default 10800 */
 	bool etp_local, itp_local;
+	int health_check_node_port;	/* ksvcd serves it; 0: none */
 	int sched;			/* KSVC_SCHED_*, from annotation */
 	struct m_port_backends *backends;	/* n_ports entries, resolve.c */
 	struct loc loc;			/* the document */

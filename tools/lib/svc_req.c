@@ -42,6 +42,13 @@ int req_svc_del(const char *ns, const char *name)
 	return key_request(KSVC_CMD_SVC_DEL, 0, ns, name, NULL, NULL);
 }
 
+int req_flush(void)
+{
+	struct nl_msg *msg = ksvc_msg_new(KSVC_CMD_FLUSH, 0, 0);
+
+	return msg ? ksvc_nl_talk(msg, NULL, NULL) : -ENOMEM;
+}
+
 int req_svc_put(const struct m_service *s, uint8_t cmd)
 {
 	struct nl_msg *msg = ksvc_msg_new(cmd, 0, ksvc_svc_size(s));

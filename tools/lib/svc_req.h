@@ -16,6 +16,8 @@ int req_svc_get(const char *ns, const char *name, struct wire_svc *out);
 /* SVC_NEW or SVC_SET (@cmd) of a whole service. */
 int req_svc_put(const struct m_service *s, uint8_t cmd);
 int req_svc_del(const char *ns, const char *name);
+/* KSVC_CMD_FLUSH: every service of this network namespace goes. */
+int req_flush(void);
 
 /* SVC_GET dump of @ns (NULL: all); @cb owns each decoded service. */
 typedef int (*svc_dump_cb)(struct wire_svc *s, void *arg);

@@ -1148,6 +1148,8 @@ static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
 	} else if (streq(name, "internalTrafficPolicy")) {
 		s->itp_local = pick(r, key, v, path, policies,
 				    "\"Cluster\", \"Local\"") == 1;
+	} else if (streq(name, "healthCheckNodePort")) {
+		s->health_check_node_port = ival(v);
 	} else {
 		return false;
 	}
