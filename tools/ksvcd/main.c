@@ -95,13 +95,18 @@ static int load_config(const struct ksvcd_opts *o, struct kube_config *kc,
 	char err[1024];
 	int rc;
 
-	if (o->kubeconfig)
+	if (o->kubeconfig) {
 		rc = kube_config_load(kc, o->kubeconfig, o->context, err,
 				      sizeof(err));
-	else if (o->master)
-		rc = 0;		/* --master alone: no credentials */
-	else
+	} else {
+		/* in a pod: its service account, at --master if given */
 		rc = kube_config_in_cluster(kc, err, sizeof(err));
+		if (rc && o->master && o->master[0]) {
+			log_warn("%s: talking to %s without credentials", err,
+				 o->master);
+			rc = 0;
+		}
+	}
 	if (rc) {
 		log_error("%s", err);
 		return -1;
