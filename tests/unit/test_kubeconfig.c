@@ -280,6 +280,15 @@ static void test_relative_kubeconfig_path(void **state)
 	assert_string_equal(c.ca_file, KDATA "/pki/ca.crt");
 	assert_string_equal(c.key_file, KDATA "/pki/client.key");
 	kube_config_free(&c);
+
+	/* A bare file name: the directory is the current one. */
+	assert_int_equal(chdir(KDATA), 0);
+	r = kube_config_load(&c, "kubeconfig", "robot", err, sizeof(err));
+	assert_int_equal(chdir(cwd), 0);
+	if (r)
+		fail_msg("%s", err);
+	assert_string_equal(c.token_file, KDATA "/token");
+	kube_config_free(&c);
 }
 
 static void test_absolute_paths(void **state)
@@ -565,6 +574,9 @@ static void test_conflicts(void **state)
 		  "clusters[0] (\"c1\").cluster: certificate-authority and certificate-authority-data are both set: keep one");
 	one_fails(SERVER "    certificate-authority-data: " CA_B64 "\n"
 		  "    insecure-skip-tls-verify: true\n", TOKEN,
+		  "clusters[0] (\"c1\").cluster: insecure-skip-tls-verify and a certificate-authority are both set: keep one");
+	one_fails(SERVER "    insecure-skip-tls-verify: yes\n"
+		  "    certificate-authority: " KDATA "/pki/ca.crt\n", TOKEN,
 		  "clusters[0] (\"c1\").cluster: insecure-skip-tls-verify and a certificate-authority are both set: keep one");
 	one_fails(SERVER "    insecure-skip-tls-verify: maybe\n", TOKEN,
 		  "clusters[0] (\"c1\").cluster.insecure-skip-tls-verify: \"maybe\" is not true or false");

@@ -53,9 +53,9 @@ static int parse(const char *first, ...)
 }
 
 /* Parses and prints nothing. */
-#define parse_ok(...)	do {						\
-		assert_int_equal(parse(__VA_ARGS__, NULL), 0);		\
-		assert_string_equal(out, "");				\
+#define parse_ok(...)	do {					\
+		assert_int_equal(parse(__VA_ARGS__, NULL), 0);	\
+		assert_string_equal(out, "");			\
 	} while (0)
 
 /* A usage error with exactly this message. */
@@ -457,6 +457,10 @@ static void test_unknown_flags(void **state)
 	usage_fails("unknown flag: --frobnicate", "--frobnicate", NULL);
 	usage_fails("unknown shorthand flag: 'k' in -kubeconfig (did you mean --kubeconfig?)",
 		    "-kubeconfig", "x", NULL);
+	usage_fails("unknown shorthand flag: 'v' in -version (did you mean --version?)",
+		    "-version", NULL);
+	usage_fails("unknown shorthand flag: 'h' in -help (did you mean --help?)",
+		    "-help", NULL);
 	usage_fails("unknown shorthand flag: 'x' in -x", "-x", NULL);
 	usage_fails("unexpected argument \"run\": ksvcd takes flags only",
 		    "--cleanup", "run", NULL);
@@ -598,6 +602,21 @@ static void test_config_nftables(void **state)
 	assert_int_equal(o.min_sync_period_ms, 0);
 }
 
+/* An empty string in the file is kube-proxy's default, not "disabled". */
+static void test_config_empty_is_default(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_config(HEAD "metricsBindAddress: \"\"\n"
+				      "healthzBindAddress:\n"
+				      "hostnameOverride: ''\n"
+				      "iptables: {syncPeriod: 0s}\n"), 0);
+	assert_string_equal(out, "");
+	assert_string_equal(o.metrics_bind_address, "127.0.0.1:10249");
+	assert_string_equal(o.healthz_bind_address, "0.0.0.0:10256");
+	assert_null(o.hostname_override);
+	assert_int_equal(o.sync_period_ms, 30000);
+}
+
 static void test_config_errors(void **state)
 {
 	(void)state;
@@ -714,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_config_kube_proxy_defaults),
 		cmocka_unit_test(test_config_unsupported),
 		cmocka_unit_test(test_config_nftables),
+		cmocka_unit_test(test_config_empty_is_default),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_wrong_kind),
 		cmocka_unit_test(test_usage),

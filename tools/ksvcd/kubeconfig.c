@@ -112,7 +112,8 @@ static yaml_node_t *map_get(struct kc *k, yaml_node_t *map, const char *key)
 	for (p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
 		kn = kc_node(k, p->key);
-		if (kn && kn->type == YAML_SCALAR_NODE && !strcmp(sval(kn), key))
+		if (kn && kn->type == YAML_SCALAR_NODE &&
+		    !strcmp(sval(kn), key))
 			return kc_node(k, p->value);
 	}
 	return NULL;
@@ -146,19 +147,31 @@ static int dup_str(struct kc *k, yaml_node_t *map, const char *key,
 	return 0;
 }
 
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* YAML 1.1 booleans, which client-go's YAML decoder takes. */
 static int get_bool(struct kc *k, yaml_node_t *map, const char *key,
 		    const struct where *w, bool *out)
 {
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+		"Yes", "YES", "y", "Y", "on", "On", "ON", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+		"No", "NO", "n", "N", "off", "Off", "OFF", NULL };
 	const char *s;
 
 	if (get_str(k, map, key, w, &s))
 		return -1;
 	if (!s)
 		return 0;
-	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+	if (in_list(s, yes))
 		*out = true;
-	else if (!strcmp(s, "false") || !strcmp(s, "False") ||
-		 !strcmp(s, "FALSE"))
+	else if (in_list(s, no))
 		*out = false;
 	else
 		return kc_fail(k, "%s.%s: \"%.32s\" is not true or false",

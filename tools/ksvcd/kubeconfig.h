@@ -34,18 +34,20 @@ struct kube_token_cache {
 };
 
 struct kube_config {
-	char *server;		/* "https://host:port[/path]", no trailing slash */
+	char *server;		/* "https://host:port[/path]", no final '/' */
 	char *ca_file;		/* certificate-authority, or NULL */
-	unsigned char *ca_pem;	/* certificate-authority-data, decoded; or NULL */
+	unsigned char *ca_pem;	/* certificate-authority-data, decoded */
 	size_t ca_pem_len;
-	char *cert_file, *key_file;		/* client-certificate / client-key */
+	char *cert_file;	/* client-certificate */
+	char *key_file;		/* client-key */
 	unsigned char *cert_pem, *key_pem;	/* the -data forms, decoded */
 	size_t cert_pem_len, key_pem_len;
 	char *token;		/* a static bearer token, or NULL */
-	char *token_file;	/* tokenFile (or the service account's token) */
+	char *token_file;	/* tokenFile, or the service account's */
 	bool insecure;		/* insecure-skip-tls-verify */
 	char *tls_server_name;	/* tls-server-name, or NULL */
-	char *context, *cluster, *user;	/* the names used, for messages */
+	/* The names used, for messages; NULL in-cluster (user: no user). */
+	char *context, *cluster, *user;
 	char *source;		/* the kubeconfig path, or "in-cluster" */
 	struct kube_token_cache tok;	/* private */
 };

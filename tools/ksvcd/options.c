@@ -37,7 +37,7 @@ enum kind {
 	K_STR,		/* char *; "" unsets */
 	K_HOST,		/* --hostname-override: trimmed, lower-cased */
 	K_ADDR,		/* IP[:port] of a server; "" disables */
-	K_PORT,		/* --healthz-port: the port of @target; 0 disables */
+	K_PORT,		/* --healthz-port: @target's port; 0 disables */
 	K_CIDRS,	/* --cluster-cidr: one CIDR or a dual-stack pair */
 	K_NPADDRS,	/* --nodeport-addresses: a list, flags append */
 	K_INT,		/* int32, >= 0 */
@@ -474,31 +474,39 @@ static int cidr_family(const char *s, size_t len)
 	return fam;
 }
 
-/* kube-proxy's IPPortVar: "IP" or "IP:port", into "IP:port". */
+/*
+ * kube-proxy's IPPortVar: "IP" or "IP:port" (an IP first: "::1:80" is
+ * one), into "IP:port" with IPv6 in brackets.
+ */
 static int norm_addr(const char *v, int defport, char **out, char *w,
 		     size_t n)
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	unsigned char a[16];
 	const char *port;
+	long p = defport;
 	bool v6;
-	long p;
 
-	if (inet_pton(AF_INET, v, a) == 1)
-		return asprintf(out, "%s:%d", v, defport) < 0 ? -1 : 0;
-	if (inet_pton(AF_INET6, v, a) == 1)
-		return asprintf(out, "[%s]:%d", v, defport) < 0 ? -1 : 0;
-	v6 = v[0] == '[';
-	port = v6 ? strstr(v, "]:") : strrchr(v, ':');
-	if (!port || (size_t)(port - v) >= sizeof(host))
-		return why(w, n, "not in a valid format (ip or ip:port)");
-	snprintf(host, sizeof(host), "%.*s", (int)(port - v - v6), v + v6);
-	port += v6 ? 2 : 1;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, a) != 1)
-		return why(w, n, "\"%s\" is not a valid IP address", host);
-	if (parse_int(port, 65535, &p, w, n))
-		return why(w, n, "\"%s\" is not a valid port", port);
-	return asprintf(out, v6 ? "[%s]:%ld" : "%s:%ld", host, p) < 0 ? -1 : 0;
+	if (inet_pton(AF_INET, v, a) == 1 || inet_pton(AF_INET6, v, a) == 1) {
+		snprintf(host, sizeof(host), "%s", v);
+		v6 = strchr(v, ':');
+	} else {
+		v6 = v[0] == '[';
+		port = v6 ? strstr(v, "]:") : strrchr(v, ':');
+		if (!port || (size_t)(port - v) >= sizeof(host))
+			return why(w, n, "not in a valid format (ip or ip:port)");
+		snprintf(host, sizeof(host), "%.*s", (int)(port - v - v6),
+			 v + v6);
+		port += v6 ? 2 : 1;
+		if (inet_pton(v6 ? AF_INET6 : AF_INET, host, a) != 1)
+			return why(w, n, "\"%s\" is not a valid IP address",
+				   host);
+		if (parse_int(port, 65535, &p, w, n))
+			return why(w, n, "\"%s\" is not a valid port", port);
+	}
+	if (asprintf(out, v6 ? "[%s]:%ld" : "%s:%ld", host, p) < 0)
+		return why(w, n, "out of memory");
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -733,8 +741,7 @@ static const char *suggest_flag(const char *typed)
 	return best;
 }
 
-static int unknown_flag(FILE *err, const char *dashes, const char *name,
-			size_t len)
+static int unknown_flag(FILE *err, const char *name, size_t len)
 {
 	char typed[64];
 	const char *s;
@@ -742,9 +749,9 @@ static int unknown_flag(FILE *err, const char *dashes, const char *name,
 	snprintf(typed, sizeof(typed), "%.*s", (int)len, name);
 	s = suggest_flag(typed);
 	if (s)
-		return usage_error(err, "unknown flag: %s%s (did you mean --%s?)",
-				   dashes, typed, s);
-	return usage_error(err, "unknown flag: %s%s", dashes, typed);
+		return usage_error(err, "unknown flag: --%s (did you mean --%s?)",
+				   typed, s);
+	return usage_error(err, "unknown flag: --%s", typed);
 }
 
 /*
@@ -783,9 +790,13 @@ static int one_flag(struct ksvcd_opts *o, const struct flag *f,
 static int short_flag(const char *a, const char **name, size_t *len,
 		      const char **v, FILE *err)
 {
+	size_t k, nlen = strcspn(a + 1, "=");
 	const struct flag *f = NULL;
-	size_t k;
 
+	/* Before "-v": "-version" is not "-v ersion". */
+	if (nlen > 1 && find_flag(a + 1, nlen))
+		return usage_error(err, "unknown shorthand flag: '%c' in %s (did you mean -%s?)",
+				   a[1], a, a);
 	for (k = 0; k < N_FLAGS && !f; k++)
 		if (flags[k].shorthand == a[1])
 			f = &flags[k];
@@ -796,9 +807,6 @@ static int short_flag(const char *a, const char **name, size_t *len,
 			*v = a[2] == '=' ? a + 3 : a + 2;
 		return 0;
 	}
-	if (find_flag(a + 1, strcspn(a + 1, "=")))
-		return usage_error(err, "unknown shorthand flag: '%c' in %s (did you mean -%s?)",
-				   a[1], a, a);
 	return usage_error(err, "unknown shorthand flag: '%c' in %s", a[1],
 			   a);
 }
@@ -833,7 +841,7 @@ static int parse_args(struct ksvcd_opts *o, int argc, char **argv,
 		}
 		f = find_flag(name, len);
 		if (!f)
-			return unknown_flag(err, "--", name, len);
+			return unknown_flag(err, name, len);
 		if (f->kind == K_REFUSE)
 			return usage_error(err, "--%s: not supported by ksvcd: %s",
 					   f->name, f->help);
@@ -869,11 +877,11 @@ struct cfield {
 	const char *def;	/* C_SYNC, C_IGNORE: kube-proxy's default */
 };
 
-#define CMETA(p)		{ .path = p, .kind = C_META }
-#define CMAP(p)			{ .path = p, .kind = C_MAP }
-#define CFLAG(p, f)		{ .path = p, .kind = C_FLAG, .flag = f }
-#define CSYNC(p, f, d)		{ .path = p, .kind = C_SYNC, .flag = f, .def = d }
-#define CIGNORE(p, d)		{ .path = p, .kind = C_IGNORE, .def = d }
+#define CMETA(p)	{ .path = p, .kind = C_META }
+#define CMAP(p)		{ .path = p, .kind = C_MAP }
+#define CFLAG(p, f)	{ .path = p, .kind = C_FLAG, .flag = f }
+#define CSYNC(p, f, d)	{ .path = p, .kind = C_SYNC, .flag = f, .def = d }
+#define CIGNORE(p, d)	{ .path = p, .kind = C_IGNORE, .def = d }
 
 /* staging/src/k8s.io/kube-proxy/config/v1alpha1/types.go */
 static const struct cfield cfields[] = {
@@ -1060,7 +1068,8 @@ static bool is_default(const yaml_node_t *v, const char *def)
 	if (is_null(v))
 		return true;
 	if (v->type == YAML_SEQUENCE_NODE)
-		return v->data.sequence.items.start == v->data.sequence.items.top;
+		return v->data.sequence.items.start ==
+		       v->data.sequence.items.top;
 	if (v->type == YAML_MAPPING_NODE)
 		return v->data.mapping.pairs.start == v->data.mapping.pairs.top;
 	if (!*sval(v) || !strcmp(sval(v), def))
@@ -1116,8 +1125,11 @@ static void cfg_flag(struct cfg *c, const struct cfield *cf,
 		cmsg(c, v, true, "%s: expected a single value", path);
 		return;
 	}
-	/* kube-proxy's defaulting: an empty or zero period is the default. */
-	if (cf->kind == C_SYNC && zero_duration(sval(v)))
+	/*
+	 * kube-proxy's defaulting: "" is the default (for the addresses too,
+	 * unlike the flags), and so is a zero period.
+	 */
+	if (!*sval(v) || (cf->kind == C_SYNC && zero_duration(sval(v))))
 		return;
 	if (set_value(c->o, f, sval(v), true, w, sizeof(w)))
 		cmsg(c, v, true, "%s: \"%s\": %s", path, sval(v), w);

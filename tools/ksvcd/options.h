@@ -16,9 +16,9 @@
 #define KSVCD_METRICS_PORT	10249
 
 struct ksvcd_opts {
-	char *kubeconfig;	/* --kubeconfig; NULL: in-cluster, or --master */
-	char *master;		/* --master: overrides the kubeconfig's server */
-	char *context;		/* --context: a kubeconfig context (ksvcd's) */
+	char *kubeconfig;	/* NULL: in-cluster (or --master alone) */
+	char *master;		/* overrides the kubeconfig's server */
+	char *context;		/* --context, ksvcd's own: a kubeconfig's */
 	char *hostname_override;	/* trimmed and lower-cased, or NULL */
 	char *healthz_bind_address;	/* "IP:port" ("[IPv6]:port"); NULL: off */
 	char *metrics_bind_address;	/* the same */
@@ -31,7 +31,7 @@ struct ksvcd_opts {
 	int conntrack_tcp_established_timeout_s;	/* 86400; 0: as-is */
 	int conntrack_tcp_close_wait_timeout_s;	/* 3600; 0: as-is */
 	long min_sync_period_ms;	/* 0: every change programmed at once */
-	long sync_period_ms;		/* 30000: the periodic full resync */
+	long sync_period_ms;		/* 30000: the full resync */
 	char *config;		/* --config FILE, or NULL */
 	bool cleanup;
 	int verbosity;		/* -v */
