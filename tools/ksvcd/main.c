@@ -31,6 +31,7 @@
 #include "nl_cfg.h"
 #include "options.h"
 #include "svc_req.h"
+#include "validate.h"
 
 #define KSVCD_VERSION	"0.1"
 
@@ -187,6 +188,8 @@ static int servers(struct daemon *dm, const struct ksvcd_opts *o)
 	if (dm->metrics)
 		metrics_set_extra(dm->metrics, kernel_counters, dm);
 	dm->hcnode = hcnode_new();
+	if (dm->hcnode && dm->health)
+		hcnode_set_health(dm->hcnode, dm->health);
 	return 0;
 }
 
