@@ -733,7 +733,7 @@ static void json_escaping(void **state)
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	json_string(f, "a\"b\\c\n\t\x01é");
+	print_json_string(f, "a\"b\\c\n\t\x01é");
 	fclose(f);
 	assert_string_equal(buf, "\"a\\\"b\\\\c\\n\\t\\u0001é\"");
 	free(buf);

@@ -70,7 +70,7 @@ static void j_map_end(struct obj_emit *e) { close_c(e, '}'); }
 static void j_seq_start(struct obj_emit *e) { open_c(e, '['); }
 static void j_seq_end(struct obj_emit *e) { close_c(e, ']'); }
 
-void json_string(FILE *f, const char *s)
+void print_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -99,7 +99,7 @@ static void j_key(struct obj_emit *e, const char *k)
 	struct jout *j = e->priv;
 
 	member(j);
-	json_string(j->f, k);
+	print_json_string(j->f, k);
 	fputs(": ", j->f);
 	j->after_key = true;
 }
@@ -110,7 +110,7 @@ static void j_str(struct obj_emit *e, const char *v, enum obj_str style)
 
 	(void)style;
 	member(j);
-	json_string(j->f, v);
+	print_json_string(j->f, v);
 }
 
 static void j_num(struct obj_emit *e, long long v)

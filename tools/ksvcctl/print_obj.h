@@ -42,7 +42,7 @@ void obj_emit_svcs(struct obj_emit *e, const struct wire_svc *v, size_t n,
 void rfc3339(uint64_t ns, char *buf, size_t len);
 
 /* @s as a JSON string, quotes included. */
-void json_string(FILE *f, const char *s);
+void print_json_string(FILE *f, const char *s);
 
 /* The whole output; 0 or -1 (write or emitter error). */
 int print_svcs_yaml(FILE *f, const struct wire_svc *v, size_t n, bool list);
