@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            build kmod/ksvc.ko, tools/lib/libksvc.a and tools/ksvcctl/ksvcctl
+# make            build kmod/ksvc.ko, tools/lib/libksvc.a, tools/ksvcctl/ksvcctl
+#                 and tools/ksvcd/ksvcd
 # make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu),
 #                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader, 30 s on
 #                 the module's netlink parsing compiled in userspace)
 # make fuzz       both fuzz targets for FUZZ_SECONDS each (default 600)
-# make install    module into /lib/modules/$(KVER)/extra, tool into /usr/local/sbin
+# make install    module into /lib/modules/$(KVER)/extra, ksvcctl and ksvcd into
+#                 /usr/local/sbin, deploy/ksvcd.service into /etc/systemd/system
 # make KDIR=...   build against another kernel tree
 #
 # When the running kernel has no headers (a sandbox, a container), the
@@ -24,6 +26,7 @@ module:
 
 tool:
 	$(MAKE) -C tools/ksvcctl
+	$(MAKE) -C tools/ksvcd
 
 # Install the packages, build, and run the demo (in a VM if this kernel
 # cannot load the module).
@@ -68,11 +71,14 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 tools/ksvcctl/ksvcctl $(DESTDIR)$(PREFIX)/sbin/ksvcctl
+	install -D -m 0755 tools/ksvcd/ksvcd $(DESTDIR)$(PREFIX)/sbin/ksvcd
+	install -D -m 0644 deploy/ksvcd.service $(DESTDIR)/etc/systemd/system/ksvcd.service
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/ksvcctl clean
 	$(MAKE) -C tools/lib clean
+	$(MAKE) -C tools/ksvcd clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 
