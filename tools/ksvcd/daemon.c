@@ -87,6 +87,9 @@ static void take_object(struct daemon *d, struct kube_event *e)
 		d->svc_changes++;
 	else
 		d->ep_changes++;
+	if (e->trigger_ms && d->n_triggers < MAX_TRIGGERS)
+		*(uint64_t *)m_vpush((void **)&d->triggers, &d->n_triggers,
+				     sizeof(uint64_t)) = e->trigger_ms;
 }
 
 static void list_end(struct daemon *d, enum kube_res res)
@@ -174,10 +177,13 @@ static void round_done(struct daemon *d, uint64_t t0, int n)
 		metrics_sync_done(d->metrics, (t1 - t0) / 1000.0);
 		metrics_service_changes(d->metrics, d->svc_changes);
 		metrics_endpoint_changes(d->metrics, d->ep_changes);
-		if (d->pending)
+		for (size_t i = 0; n >= 0 && i < d->n_triggers; i++)
 			metrics_network_programming(d->metrics,
-						    (t1 - d->oldest_event_ms) / 1000.0);
+				(double)(wall_ms() - d->triggers[i]) / 1000.0);
 	}
+	free(d->triggers);
+	d->triggers = NULL;
+	d->n_triggers = 0;
 	d->svc_changes = d->ep_changes = 0;
 	d->pending = false;
 	d->last_round_ms = t1;

@@ -45,6 +45,8 @@ struct daemon {
 	bool pending;			/* events since the last round */
 	uint64_t last_round_ms, last_resync_ms, oldest_event_ms;
 	unsigned svc_changes, ep_changes;
+	uint64_t *triggers;		/* slices' trigger times this round */
+	size_t n_triggers;
 	struct hmap keep[RES_MAX];	/* keys of a list in progress */
 	volatile bool stop;
 	void (*ready)(struct daemon *d);	/* after the first round */

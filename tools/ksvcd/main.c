@@ -128,23 +128,29 @@ static int load_config(const struct ksvcd_opts *o, struct kube_config *kc,
 	return 0;
 }
 
-static void port_sample(FILE *out, const struct wire_svc *s,
-			const struct wire_port *p)
+/* One family's samples: @what 0 connections, 1 packets, 2 bytes. */
+static void port_family(FILE *out, const struct wire_svc *v, size_t n,
+			const char *name, const char *help, int what)
 {
-	char port[16], proto[8];
-	const char *kv[] = { "namespace", s->ns, "name", s->name,
-			     "port", p->name[0] ? p->name : port,
-			     "protocol", proto, NULL };
+	char port[16];
 
-	snprintf(port, sizeof(port), "%u", p->port);
-	snprintf(proto, sizeof(proto), "%s", p->proto == 17 ? "UDP" :
-		 p->proto == 132 ? "SCTP" : "TCP");
-	metrics_write_sample(out, "ksvc_service_port_connections_total", kv,
-			     (double)p->stats.conns);
-	metrics_write_sample(out, "ksvc_service_port_packets_total", kv,
-			     (double)p->stats.packets);
-	metrics_write_sample(out, "ksvc_service_port_bytes_total", kv,
-			     (double)p->stats.bytes);
+	metrics_write_counter_header(out, name, help);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].n_ports; k++) {
+			const struct wire_port *p = &v[i].ports[k];
+			const uint64_t c[3] = { p->stats.conns, p->stats.packets,
+						p->stats.bytes };
+			const char *kv[] = {
+				"name", v[i].name, "namespace", v[i].ns,
+				"port", p->name[0] ? p->name : port,
+				"protocol", p->proto == 17 ? "UDP" :
+					    p->proto == 132 ? "SCTP" : "TCP",
+				NULL };
+
+			snprintf(port, sizeof(port), "%u", p->port);
+			metrics_write_sample(out, name, kv, (double)c[what]);
+		}
+	}
 }
 
 /* /metrics: ksvc's per-service-port counters, read from the kernel. */
@@ -158,15 +164,9 @@ static void kernel_counters(FILE *out, void *arg)
 	if (req_svc_list(NULL, &v, &n))
 		n = 0;
 	pthread_mutex_unlock(&dm->nl_lock);
-	metrics_write_counter_header(out, "ksvc_service_port_connections_total",
-				     "Connections ksvc translated to the port's backends.");
-	metrics_write_counter_header(out, "ksvc_service_port_packets_total",
-				     "Packets of those connections (with packet_stats=1).");
-	metrics_write_counter_header(out, "ksvc_service_port_bytes_total",
-				     "Bytes of those connections (with packet_stats=1).");
-	for (size_t i = 0; i < n; i++)
-		for (size_t p = 0; p < v[i].n_ports; p++)
-			port_sample(out, &v[i], &v[i].ports[p]);
+	port_family(out, v, n, METRICS_PORT_CONNS, METRICS_PORT_CONNS_HELP, 0);
+	port_family(out, v, n, METRICS_PORT_PACKETS, METRICS_PORT_PACKETS_HELP, 1);
+	port_family(out, v, n, METRICS_PORT_BYTES, METRICS_PORT_BYTES_HELP, 2);
 	svc_list_free(v, n);
 }
 
@@ -237,12 +237,13 @@ static void shutdown_all(struct daemon *dm)
 	sd_notify(0, "STOPPING=1");
 	for (int r = 0; r < RES_MAX; r++)
 		reflector_stop(&dm->refl[r]);
+	/* the node ports ask the health object: they go first */
+	if (dm->hcnode)
+		hcnode_free(dm->hcnode);
 	if (dm->health)
 		health_stop(dm->health);
 	if (dm->metrics)
 		metrics_stop(dm->metrics);
-	if (dm->hcnode)
-		hcnode_free(dm->hcnode);
 	for (int r = 0; r < RES_MAX; r++)
 		hmap_free(&dm->keep[r]);
 	sync_free(&dm->eng);

@@ -38,6 +38,36 @@ uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
+uint64_t wall_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * The EndpointSlice controller's endpoints.kubernetes.io/
+ * last-change-trigger-time (RFC 3339, "2024-05-01T10:00:00.123Z"): when
+ * the change that made this slice happened, kube-proxy's start of the
+ * network programming latency.
+ */
+static uint64_t trigger_time(json_t *obj)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(
+		json_object_get(obj, "metadata"), "annotations"),
+		"endpoints.kubernetes.io/last-change-trigger-time"));
+	struct tm tm = { 0 };
+	const char *rest;
+	double frac = 0;
+
+	if (!s || !(rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return 0;
+	if (*rest == '.')
+		frac = strtod(rest, NULL);
+	return (uint64_t)timegm(&tm) * 1000 + (uint64_t)(frac * 1000);
+}
+
 int kube_queue_init(struct kube_queue *q)
 {
 	pthread_mutex_init(&q->lock, NULL);
@@ -61,6 +91,8 @@ static void push(struct reflector *r, enum kube_ev_type type, json_t *obj,
 	e->type = type;
 	e->obj = obj;
 	e->at_ms = now_ms();
+	if (obj && r->res == RES_SLICES && type != KEV_LIST_ITEM)
+		e->trigger_ms = trigger_time(obj);
 	if (msg)
 		snprintf(e->msg, sizeof(e->msg), "%s", msg);
 	pthread_mutex_lock(&r->q->lock);

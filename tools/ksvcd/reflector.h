@@ -40,6 +40,8 @@ struct kube_event {
 	enum kube_ev_type type;
 	json_t *obj;		/* the object (kind and apiVersion set), or NULL */
 	uint64_t at_ms;		/* when it came (CLOCK_MONOTONIC) */
+	/* an EndpointSlice's last-change-trigger-time (CLOCK_REALTIME), or 0 */
+	uint64_t trigger_ms;
 	char msg[240];
 };
 
@@ -79,5 +81,7 @@ int reflector_start(struct reflector *r, const char *label_selector,
 void reflector_stop(struct reflector *r);
 
 uint64_t now_ms(void);
+/* CLOCK_REALTIME, in ms */
+uint64_t wall_ms(void);
 
 #endif
