@@ -178,8 +178,9 @@ static void round_done(struct daemon *d, uint64_t t0, int n)
 		metrics_service_changes(d->metrics, d->svc_changes);
 		metrics_endpoint_changes(d->metrics, d->ep_changes);
 		for (size_t i = 0; n >= 0 && i < d->n_triggers; i++)
-			metrics_network_programming(d->metrics,
-				(double)(wall_ms() - d->triggers[i]) / 1000.0);
+			if (wall_ms() >= d->triggers[i])	/* clocks may differ */
+				metrics_network_programming(d->metrics,
+					(double)(wall_ms() - d->triggers[i]) / 1000.0);
 	}
 	free(d->triggers);
 	d->triggers = NULL;

@@ -248,6 +248,7 @@ static void shutdown_all(struct daemon *dm)
 		hmap_free(&dm->keep[r]);
 	sync_free(&dm->eng);
 	kube_queue_free(&dm->q);
+	free(dm->triggers);
 }
 
 static int run(struct ksvcd_opts *o)
