@@ -531,6 +531,27 @@ def kubectl_checks(k, srv):
     except Exception:  # noqa: BLE001
         report(False, f"{v}: get -w", traceback.format_exc())
 
+    # --- a watch cut without the zero chunk (connection shut)
+    try:
+        env = dict(os.environ)
+        env.pop("KUBECONFIG", None)
+        p = subprocess.Popen(k.cmd(srv, "get", "nodes", "-w", "-o", "json"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        opened = srv.wait_watches(1)
+        srv.ctl("close-watches", {"abrupt": True})
+        try:
+            out, err = p.communicate(timeout=20)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            rc = "still running 20 s after the cut"
+        srv.ctl("close-watches", {})
+        same(f"{v}: get -w exits 0, silently, when the watch's connection is cut",
+             (opened, rc, err.strip(), len(json_stream(out))), (True, 0, "", 2))
+    except Exception:  # noqa: BLE001
+        report(False, f"{v}: abrupt", traceback.format_exc())
+
     # --- timeoutSeconds ends a --raw watch cleanly
     try:
         t0 = time.time()
@@ -678,7 +699,8 @@ def python_checks(srv):
     # --- watch with resource_version and bookmarks: exactly the script
     try:
         srv.ctl("set", {"bookmark_interval": 0.5})
-        rv0 = v1.list_service_for_all_namespaces().metadata.resource_version
+        # start right at a services event: it must not come again
+        rv0 = srv.ctl("apply", svc("pywatch", "p-before", None, "10.96.8.99"))["object"]["metadata"]["resourceVersion"]
         got, errs = [], []
 
         def run():
@@ -792,6 +814,27 @@ def raw_checks(srv):
     except Exception:  # noqa: BLE001
         report(False, "raw: watch framing", traceback.format_exc())
 
+    # chunking split / merge: the same byte stream, framed otherwise
+    try:
+        streams = {}
+        for mode in ("event", "split", "merge"):
+            srv.ctl("set", {"chunking": mode})
+            r = Raw(srv, "/api/v1/services?watch=1&timeoutSeconds=1")
+            n = 0
+            while r.next_chunk() is not None:
+                n += 1
+            r.close()
+            streams[mode] = (b"".join(r.chunks), n)
+        srv.ctl("set", {"chunking": "event"})
+        lines = streams["event"][0].count(b"\n")
+        same("ctl set chunking: event (one chunk an event, as Go), split (events cut across "
+             "chunks), merge (several events a chunk): the same bytes",
+             (streams["event"][1] == lines, streams["split"][0] == streams["event"][0],
+              streams["split"][1] > lines, streams["merge"][0] == streams["event"][0], streams["merge"][1]),
+             (True, True, True, True, 1))
+    except Exception:  # noqa: BLE001
+        report(False, "chunking modes", traceback.format_exc())
+
     # Content-Length below 2 KiB, chunked above, gzip from 128 KiB
     try:
         keep = [o for o in srv.dump("services")]
@@ -875,6 +918,30 @@ def raw_checks(srv):
                                 "reason": "Expired", "code": 410}))
     except Exception:  # noqa: BLE001
         report(False, "raw: list resourceVersions", traceback.format_exc())
+
+    # pages after the first are read at the first page's resourceVersion
+    try:
+        before = by_key(srv.dump("services"))
+        st, p1 = raw_json(srv, "/api/v1/services?limit=2")
+        last = before[-1]
+        changed = srv.ctl("apply", dict(last, metadata=dict(last["metadata"], labels={"changed": "1"})))["object"]
+        srv.ctl("apply", svc("zzz", "late", None, "10.96.5.5"))
+        srv.ctl("delete", {"kind": "Service", "namespace": before[2]["metadata"]["namespace"],
+                           "name": before[2]["metadata"]["name"]})
+        items, path = list(p1["items"]), None
+        c = p1["metadata"]["continue"]
+        while c:
+            st, p = raw_json(srv, "/api/v1/services?limit=2&continue=" + urllib.parse.quote(c))
+            items += p["items"]
+            c = p["metadata"].get("continue")
+        same("raw: continue pages are consistent: changes after the first page (modify, add, "
+             "delete) are not seen", items, [untyped(o) for o in before])
+        srv.ctl("apply", dict(before[2]))
+        srv.ctl("apply", dict(last))
+        srv.ctl("delete", {"kind": "Service", "namespace": "zzz", "name": "late"})
+        report(changed["metadata"]["labels"] == {"changed": "1"}, "(the change was made)")
+    except Exception:  # noqa: BLE001
+        report(False, "raw: continue consistency", traceback.format_exc())
 
     # the 410 for a continue token carries a token that goes on at "now"
     try:

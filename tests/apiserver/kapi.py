@@ -1268,9 +1268,13 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                 self.end_chunks()
                 why = "expired"
                 return
-            for o in initial:
-                self.chunk(b'{"type":"ADDED","object":%s}\n' % jdump(o).encode())
-                nsent += 1
+            lines = [b'{"type":"ADDED","object":%s}\n' % jdump(o).encode() for o in initial]
+            if app.chunking == "merge":
+                self.chunk(b"".join(lines))
+            else:
+                for line in lines:
+                    self.chunk(line)
+            nsent += len(lines)
             if sie:
                 self.chunk(self.bookmark(res, start_rv, initial_end=True))
             f = app.take_inject("malformed", "watch", res.name)

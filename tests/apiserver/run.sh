@@ -13,13 +13,13 @@ PY=${PYTHON:-/usr/bin/python3}
 
 kubectls=()
 [ -x /usr/bin/kubectl ] && kubectls+=(--kubectl /usr/bin/kubectl)
-k120=${HOME}/.cache/ksvc/kubectl-1.20/usr/bin/kubectl
+k120=${HOME:-/root}/.cache/ksvc/kubectl-1.20/usr/bin/kubectl
 if [ ! -x "$k120" ]; then
 	# Debian's kubernetes-client, never installed over /usr/bin/kubectl
 	tmp=$(mktemp -d)
 	if (cd "$tmp" && apt-get download -qq kubernetes-client >/dev/null 2>&1); then
 		mkdir -p "$(dirname "$(dirname "$(dirname "$k120")")")"
-		dpkg-deb -x "$tmp"/kubernetes-client_*.deb "${HOME}/.cache/ksvc/kubectl-1.20"
+		dpkg-deb -x "$tmp"/kubernetes-client_*.deb "${HOME:-/root}/.cache/ksvc/kubectl-1.20"
 	fi
 	rm -rf "$tmp"
 fi
