@@ -13,7 +13,6 @@ import base64
 import gzip
 import json
 import os
-import re
 import shutil
 import socket
 import ssl
@@ -552,6 +551,24 @@ def kubectl_checks(k, srv):
     except Exception:  # noqa: BLE001
         report(False, f"{v}: abrupt", traceback.format_exc())
 
+    # --- --request-timeout: kubectl sends timeout=3s (not timeoutSeconds) and ends it itself
+    try:
+        srv.ctl("reset-counters", {})
+        t0 = time.time()
+        rc, out, err = k.run(srv, "get", "nodes", "-w", "--request-timeout=3s", "-o", "json")
+        dt = time.time() - t0
+        for _ in range(100):  # a watch is logged when the server sees the client gone (<= 1 s)
+            w = [r["path"] for r in srv.ctl("requests")["requests"] if "watch=" in r["path"]]
+            if w:
+                break
+            time.sleep(0.05)
+        same(f"{v}: get -w --request-timeout=3s: watch?timeout=3s (no timeoutSeconds), kubectl "
+             "closes it after 3 s and exits 0",
+             (rc, len(w), "timeout=3s" in w[0] and "timeoutSeconds" not in w[0] if w else None, 2.5 < dt < 15),
+             (0, 1, True, True), f"{dt:.1f}s {w} {err}")
+    except Exception:  # noqa: BLE001
+        report(False, f"{v}: --request-timeout", traceback.format_exc())
+
     # --- timeoutSeconds ends a --raw watch cleanly
     try:
         t0 = time.time()
@@ -814,6 +831,20 @@ def raw_checks(srv):
     except Exception:  # noqa: BLE001
         report(False, "raw: watch framing", traceback.format_exc())
 
+    # a watch from a resourceVersion not reached yet sends only what is after it
+    try:
+        fut = srv.rv() + 3
+        r = Raw(srv, f"/api/v1/services?watch=1&resourceVersion={fut}&timeoutSeconds=2")
+        rvs = [int(srv.ctl("apply", svc("raw", "fut", {"i": str(i)}, "10.96.7.9"))["object"]["metadata"]["resourceVersion"])
+               for i in range(5)]
+        evs = r.events()
+        r.close()
+        same("raw: a watch from a future resourceVersion sends only the events after it",
+             [int(e["object"]["metadata"]["resourceVersion"]) for e in evs], [x for x in rvs if x > fut])
+        srv.ctl("delete", {"kind": "Service", "namespace": "raw", "name": "fut"})
+    except Exception:  # noqa: BLE001
+        report(False, "raw: future watch", traceback.format_exc())
+
     # chunking split / merge: the same byte stream, framed otherwise
     try:
         streams = {}
@@ -1060,7 +1091,7 @@ def raw_checks(srv):
             how = "cut: " + type(e).__name__
         r.close()
         srv.ctl("close-watches", {})  # back to clean closes
-        report(dt1 < 3 and how.startswith("cut"),
+        report(dt1 < 5 and how.startswith("cut"),
                "close-watches every 1 s ends a watch cleanly within ~1 s; abrupt cuts the connection without the zero chunk",
                f"{dt1:.1f}s {how}")
     except Exception:  # noqa: BLE001
@@ -1075,7 +1106,7 @@ def raw_checks(srv):
         try:
             r.events()
             w = "clean end"
-        except (EOFError, OSError, ssl.SSLError) as e:
+        except (EOFError, OSError, ssl.SSLError):
             w = "cut"
         r.close()
         try:

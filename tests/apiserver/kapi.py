@@ -281,7 +281,7 @@ def parse_label_selector(s):
             try:
                 int(v)
             except ValueError:
-                raise bad_request(f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
+                raise bad_request("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
             reqs.append((key, "gt" if t == ">" else "lt", [v]))
         elif t in ("in", "notin"):
             i += 1
@@ -967,7 +967,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             if not may_read:
                 raise forbidden(user, mverb, res, ns, name)
             raise ApiError(405, "MethodNotAllowed",
-                           f"the server does not allow this method on the requested resource (kapi is read-only; script it through the control port)",
+                           "the server does not allow this method on the requested resource (kapi is read-only; script it through the control port)",
                            {"group": res.group, "kind": res.name} if res.group else {"kind": res.name})
         if not may_read:
             raise forbidden(user, verb, res, ns, name)
@@ -1256,6 +1256,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             app.watches_total += 1
         nsent = 0
         why = "?"
+        last_rv = start_rv
         try:
             self.start(200, "application/json", chunked=True)
             try:
@@ -1305,7 +1306,6 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
 
             bm_at = next_bm(t_start)
             gone_check = t_start + 1.0
-            last_rv = start_rv
             while True:
                 batch = []
                 bm_rv = None
@@ -1347,6 +1347,8 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                     break
                 out = []
                 for ev in batch:
+                    if ev.rv <= start_rv:
+                        continue  # a watch from a future resourceVersion
                     last_rv = ev.rv
                     line = self.event_line(ev, res, flt)
                     if line:
@@ -1360,7 +1362,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                     nsent += len(out)
                     with app.lock:
                         app.events_sent += len(out)
-                if bm_rv is not None:
+                if bm_rv is not None and bm_rv >= start_rv:
                     last_rv = max(last_rv, bm_rv)
                     self.chunk(self.bookmark(res, bm_rv))
                     with app.lock:
@@ -1382,7 +1384,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
         finally:
             with app.lock:
                 app.open_watches[res.name] -= 1
-            self._note += f" watch events={nsent} end={why}"
+            self._note += f" watch events={nsent} end={why} rv={last_rv}"
 
     def client_gone(self):
         """Whether the client closed its end (a watch client sends nothing,
