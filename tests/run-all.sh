@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the four rigs (KUnit on UML, cmocka unit tests, VM tests under
-# qemu, libFuzzer: 30 s on the YAML reader and 30 s on the module's
-# netlink parsing) one after the other, even when one fails, and end
-# with one line "N passed, N failed" over all of them.  RIGS="unit vm"
-# limits the set.
+# Run the five rigs (KUnit on UML, cmocka unit tests, the test API
+# server against real Kubernetes clients, VM tests under qemu,
+# libFuzzer: 30 s on the YAML reader and 30 s on the module's netlink
+# parsing) one after the other, even when one fails, and end with one
+# line "N passed, N failed" over all of them.  RIGS="unit vm" limits
+# the set.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-rigs=${RIGS:-kunit unit vm fuzz}
+rigs=${RIGS:-kunit unit api vm fuzz}
 total_p=0
 total_f=0
 status=0
@@ -40,6 +41,7 @@ for rig in $rigs; do
 	case $rig in
 	kunit) run_rig kunit tests/kunit/run.sh ;;
 	unit) run_rig unit tests/unit/run.sh ;;
+	api) run_rig api tests/apiserver/run.sh ;;
 	vm) run_rig vm tests/vm/run.sh ;;
 	fuzz) run_rig fuzz tests/fuzz/run.sh ;;
 	*) echo "unknown rig $rig"; status=1 ;;
