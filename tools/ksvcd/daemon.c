@@ -219,8 +219,9 @@ static void touch_missing(struct daemon *d, const struct wire_svc *have,
 	}
 	while (hmap_next(&d->eng.cache.svcs, &i, &h))
 		if (!hmap_get(&in, h->key) && wcache_service(&d->eng.cache, h->key)) {
-			log_info(1, "resync: service %s is missing from the kernel",
-				 h->key);
+			if (d->synced)
+				log_info(1, "resync: service %s is missing from the kernel",
+					 h->key);
 			wcache_touch(&d->eng.cache, h->key);
 		}
 	hmap_free(&in);

@@ -212,13 +212,14 @@ static int request(struct kube_client *c, const char *path, struct xfer *x,
 	x->body->len = 0;
 	x->status = 0;
 	st = perform(c, path, x, idle_s, true, err, errlen);
-	if (st == 401)
-		snprintf(err, errlen, "%s: 401 Unauthorized with the %s of user \"%s\" (%s)",
-			 c->server, c->cfg->token_file ? "token file" :
-			 c->cfg->token ? "token" : "client certificate",
-			 c->cfg->user ? c->cfg->user : "?",
-			 c->cfg->token_file ? c->cfg->token_file : c->cfg->source);
-	return st;
+	if (st != 401)
+		return st;
+	snprintf(err, errlen, "%s: 401 Unauthorized with the %s of user \"%s\" (%s), read again",
+		 c->server, c->cfg->token_file ? "token file" :
+		 c->cfg->token ? "token" : "client certificate",
+		 c->cfg->user ? c->cfg->user : "in-cluster",
+		 c->cfg->token_file ? c->cfg->token_file : c->cfg->source);
+	return -1;
 }
 
 int kube_get(struct kube_client *c, const char *path, struct kube_buf *out,

@@ -13,9 +13,13 @@
 
 #include "kubeconfig.h"
 
-/* The biggest list page and the biggest watch event taken, in bytes. */
-#define KUBE_MAX_BODY	(512u << 20)
-#define KUBE_MAX_EVENT	(64u << 20)
+/*
+ * The biggest list page and the biggest watch event taken, in bytes.  An
+ * object is at most etcd's request limit (1.5 MiB) in the API server; a
+ * page holds at most 500 (the reflector's limit).
+ */
+#define KUBE_MAX_BODY	(128u << 20)
+#define KUBE_MAX_EVENT	(4u << 20)
 
 struct kube_client {
 	struct kube_config *cfg;
