@@ -3,11 +3,12 @@
  * Service tables of one network namespace.
  *
  * Writers (netlink commands) hold ksvc_net.lock.  The packet path looks up
- * frontends under rcu_read_lock() only: a frontend points at a service port,
- * the port at its backend set.  Every object a reader can reach is freed
- * after a grace period.  An update never edits a published object: it
- * builds a new version of the service and stages it (txn.c); a commit
- * makes every staged version visible at once by bumping the generation.
+ * frontends (frontend.c) under rcu_read_lock() only: a frontend points at
+ * a service port, the port at its backend set.  Every object a reader can
+ * reach is freed after a grace period.  An update never edits a published
+ * object: it builds a new version of the service and stages it (txn.c); a
+ * commit makes every staged version visible at once by bumping the
+ * generation.
  */
 #ifndef _KSVC_TABLE_H
 #define _KSVC_TABLE_H
@@ -186,7 +187,7 @@ struct ksvc_cfg {
 struct ksvc_net {
 	struct net *net;	/* NULL in KUnit tables without a netns */
 	struct mutex lock;	/* serialises every writer of this netns */
-	struct rhltable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
+	struct rhltable fe;	/* ksvc_fe by ksvc_fe_key: frontend.c */
 	u32 gen;		/* the committed generation */
 	struct rhashtable names;	/* ksvc_slot by ksvc_name */
 	struct xarray svcs;	/* ksvc_slot by id */
@@ -235,9 +236,6 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct netlink_ext_ack *extack);
 int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
-const struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
-				    const struct ksvc_fe_key *key, u8 *kind);
-
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);
 void ksvc_cfg_swap(struct ksvc_net *kn, struct ksvc_cfg *cfg);
