@@ -237,6 +237,25 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
 int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
 
+/* The backend set of @p (NULL: no port), to a writer holding kn->lock. */
+static inline struct ksvc_beset *ksvc_bes_locked(struct ksvc_net *kn,
+						 const struct ksvc_port *p)
+{
+	return p ? rcu_dereference_protected(p->bes,
+					     lockdep_is_held(&kn->lock)) : NULL;
+}
+
+/*
+ * The backend set of a port of a version that no reader and no other
+ * writer can reach: one being built, before it is staged (prep.c parses
+ * on workers that do not hold ksvc_net.lock), or one being freed after
+ * its grace period.  Writers of a staged version use lockdep_is_held().
+ */
+static inline struct ksvc_beset *ksvc_bes_private(const struct ksvc_port *p)
+{
+	return rcu_dereference_protected(p->bes, 1);
+}
+
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);
 void ksvc_cfg_swap(struct ksvc_net *kn, struct ksvc_cfg *cfg);
 

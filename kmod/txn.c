@@ -252,12 +252,6 @@ free:
 	return err;
 }
 
-static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
-{
-	return p ? rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock))
-		 : NULL;
-}
-
 /* Conntrack after a service went from @old to @svc (either may be NULL). */
 static void ct_update(struct ksvc_ct_batch *b, struct ksvc_svc *old,
 		      struct ksvc_svc *svc)
@@ -270,13 +264,14 @@ static void ct_update(struct ksvc_ct_batch *b, struct ksvc_svc *old,
 		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
 							   op->port) : NULL;
 
-		ksvc_ct_update(b, op, bes_of(kn, op), bes_of(kn, p));
+		ksvc_ct_update(b, op, ksvc_bes_locked(kn, op),
+			       ksvc_bes_locked(kn, p));
 	}
 	for (i = 0; svc && i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
 		if (!old || !ksvc_port_find(old, p->proto, p->port))
-			ksvc_ct_update(b, p, NULL, bes_of(kn, p));
+			ksvc_ct_update(b, p, NULL, ksvc_bes_locked(kn, p));
 	}
 }
 
@@ -309,9 +304,10 @@ static void take(struct ksvc_net *kn, struct ksvc_svc *old,
 
 		if (!op)
 			continue;
-		ksvc_beset_carry(bes_of(kn, op), bes_of(kn, p), false);
+		ksvc_beset_carry(ksvc_bes_locked(kn, op),
+				 ksvc_bes_locked(kn, p), false);
 		p->gone = op->gone;
-		ksvc_beset_gone(bes_of(kn, op), &p->gone);
+		ksvc_beset_gone(ksvc_bes_locked(kn, op), &p->gone);
 	}
 }
 
