@@ -24,6 +24,7 @@ struct netlink_ext_ack;
 struct ksvc_affinity;
 struct ksvc_node;
 
+/* 48 bytes, plus its per-CPU counters: see ksvc_beset_alloc(). */
 struct ksvc_backend {
 	union nf_inet_addr addr;
 	__be16 port;
