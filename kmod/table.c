@@ -184,13 +184,14 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
  * A ClusterIP belongs to one service whatever the port: its one frontend
  * has protocol and port 0, which no packet's key has, and lists all the
  * service's ports (ksvc_lookup() looks the packet's port up there).  One
- * frontend, not one per port, is a hash entry and 64 bytes less per
- * service.
+ * frontend, not one per port: a hash entry and a 56-byte struct ksvc_fe
+ * less for each port after the first.
  */
 static void add_cluster_fe(struct ksvc_svc *svc)
 {
 	u32 i;
 
+	BUILD_BUG_ON(sizeof(struct ksvc_fe) != 56);
 	for (i = 0; i < svc->naddrs; i++) {
 		struct ksvc_fe *fe = &svc->fe[svc->nfe];
 
