@@ -13,6 +13,9 @@ struct ksvc_beset *ksvc_beset_alloc(u32 n)
 	struct ksvc_beset *bes;
 	u32 i;
 
+	/* The sizes table.h gives: a set of one backend fits kmalloc-128. */
+	BUILD_BUG_ON(sizeof(struct ksvc_backend) != 48);
+	BUILD_BUG_ON(sizeof(*bes) + sizeof(bes->be[0]) > 128);
 	bes = kvzalloc(struct_size(bes, be, n), GFP_KERNEL_ACCOUNT);
 	if (!bes)
 		return NULL;

@@ -24,6 +24,7 @@
 #include <net/route.h>
 #include "affinity.h"
 #include "backends.h"
+#include "frontend.h"
 #include "hooks.h"
 #include "netns.h"
 #include "select.h"

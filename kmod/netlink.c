@@ -144,6 +144,7 @@ struct genl_family ksvc_genl_family __ro_after_init = {
 
 int ksvc_nl_init(void)
 {
+	BUILD_BUG_ON((int)KSVC_BES_A_ENTRY != (int)KSVC_LIST_A_ENTRY);
 	return genl_register_family(&ksvc_genl_family);
 }
 

@@ -13,12 +13,19 @@ struct ksvc_net *ksvc_pernet(const struct net *net)
 	return net_generic(net, ksvc_net_id);
 }
 
-/* The node name defaults to the host name, as kube-proxy's does. */
+/*
+ * The node name defaults to the host name, as kube-proxy's does.  Set in
+ * place: no reader can see @kn before net_init() returns.  The lock is
+ * the rule for writing a config, not a need.
+ */
 static void default_node(struct ksvc_net *kn)
 {
-	struct ksvc_cfg *cfg = rcu_dereference_protected(kn->cfg, true);
+	struct ksvc_cfg *cfg;
 
+	mutex_lock(&kn->lock);
+	cfg = ksvc_cfg_get(kn);
 	strscpy(cfg->node, utsname()->nodename, sizeof(cfg->node));
+	mutex_unlock(&kn->lock);
 }
 
 static int __net_init net_init(struct net *net)

@@ -399,8 +399,7 @@ static int check_svc(struct ksvc_svc *svc, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	for (i = 0; i < svc->nports; i++)
-		if (!family_ok(svc, rcu_dereference_protected(svc->ports[i].bes,
-							      true), extack))
+		if (!family_ok(svc, ksvc_bes_private(&svc->ports[i]), extack))
 			return -EINVAL;
 	return 0;
 }

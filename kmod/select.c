@@ -81,6 +81,8 @@ static void maglev_fill(struct ksvc_sel *s, const struct ksvc_backend *be,
 	u16 *table = maglev_of(s);
 	u32 filled = 0, i, w;
 
+	/* Bytes of 0xff make each slot MAGLEV_EMPTY. */
+	BUILD_BUG_ON(MAGLEV_EMPTY != U16_MAX);
 	memset(table, 0xff, s->m * sizeof(*table));
 	memset(next, 0, s->n * sizeof(*next));
 	while (filled < s->m) {
@@ -137,6 +139,9 @@ static void count_lists(struct ksvc_beset *bes, const char *node)
 	u32 i;
 	int l;
 
+	/* A list's bit in be->lists, and its index in the 2 bits of ->list. */
+	BUILD_BUG_ON(KSVC_SEL_N > 8 * sizeof_field(struct ksvc_backend, lists));
+	BUILD_BUG_ON(KSVC_SEL_N > 4);
 	memset(bes->sel, 0, sizeof(bes->sel));
 	for (l = 0; l < KSVC_SEL_N; l++) {
 		bes->sel[l].ident = true;
@@ -266,6 +271,9 @@ static const struct ksvc_sel *list_of(const struct ksvc_beset *bes,
 	s = &bes->sel[local ? KSVC_SEL_LOCAL_READY : KSVC_SEL_READY];
 	if (range_of(s, family, &lo, &hi))
 		return s;
+	/* Its fallback list, next in sel[] (table.h). */
+	BUILD_BUG_ON(KSVC_SEL_FALLBACK - KSVC_SEL_READY != 1 ||
+		     KSVC_SEL_LOCAL_FALLBACK - KSVC_SEL_LOCAL_READY != 1);
 	s++;
 	return range_of(s, family, &lo, &hi) ? s : NULL;
 }

@@ -79,6 +79,8 @@ static struct ksvc_stats __percpu *take(u32 *id)
 	struct chunk *c;
 	unsigned int i;
 
+	/* One bit of @used per slot: a full chunk's is CHUNK_FULL. */
+	BUILD_BUG_ON(CHUNK_SLOTS != 8 * sizeof_field(struct chunk, used));
 	spin_lock_bh(&pool.lock);
 	c = list_first_entry_or_null(&pool.partial, struct chunk, partial);
 	if (!c) {

@@ -44,7 +44,7 @@ void ksvc_net_destroy(struct ksvc_net *kn)
 	mutex_lock(&kn->lock);
 	kn->net = NULL;		/* its conntrack entries go with it */
 	ksvc_flush(kn, NULL);
-	kfree_rcu(rcu_dereference_protected(kn->cfg, true), rcu);
+	kfree_rcu(ksvc_cfg_get(kn), rcu);
 	mutex_unlock(&kn->lock);
 	ksvc_txn_destroy(kn);
 }
@@ -102,7 +102,7 @@ void ksvc_svc_free(struct ksvc_svc *svc)
 		struct ksvc_port *p = &svc->ports[i];
 
 		kfree(p->name);
-		ksvc_beset_free(rcu_dereference_protected(p->bes, true));
+		ksvc_beset_free(ksvc_bes_private(p));
 	}
 	kfree(svc->fe);
 	kfree(svc->ports);
@@ -184,13 +184,14 @@ static void fe_set(struct ksvc_fe *fe, struct ksvc_port *p,
  * A ClusterIP belongs to one service whatever the port: its one frontend
  * has protocol and port 0, which no packet's key has, and lists all the
  * service's ports (ksvc_lookup() looks the packet's port up there).  One
- * frontend, not one per port, is a hash entry and 64 bytes less per
- * service.
+ * frontend, not one per port: a hash entry and a 56-byte struct ksvc_fe
+ * less for each port after the first.
  */
 static void add_cluster_fe(struct ksvc_svc *svc)
 {
 	u32 i;
 
+	BUILD_BUG_ON(sizeof(struct ksvc_fe) != 56);
 	for (i = 0; i < svc->naddrs; i++) {
 		struct ksvc_fe *fe = &svc->fe[svc->nfe];
 
@@ -259,6 +260,20 @@ static unsigned int cluster_families(const struct ksvc_svc *svc)
 	return fams;
 }
 
+/* @p of @svc was given no backends: it starts from a copy of @op's. */
+static int copy_bes(struct ksvc_net *kn, const struct ksvc_svc *svc,
+		    struct ksvc_port *p, const struct ksvc_port *op)
+{
+	struct ksvc_beset *bes = ksvc_beset_clone(ksvc_bes_locked(kn, op));
+
+	if (!bes)
+		return -ENOMEM;
+	ksvc_beset_keep_families(bes, cluster_families(svc));
+	RCU_INIT_POINTER(p->bes, bes);
+	p->keep_bes = false;
+	return 0;
+}
+
 /*
  * Give every port of an unpublished @svc a prepared backend set: a port
  * that was given none copies the set of @old's same protocol and port
@@ -278,21 +293,12 @@ int ksvc_svc_prepare(struct ksvc_net *kn, struct ksvc_svc *svc,
 		struct ksvc_port *p = &svc->ports[i];
 		struct ksvc_port *op = old ? ksvc_port_find(old, p->proto,
 							    p->port) : NULL;
-		struct ksvc_beset *bes = rcu_dereference_protected(p->bes, true);
 
-		if (p->keep_bes) {
-			bes = ksvc_beset_clone(op ? rcu_dereference_protected(
-					op->bes, lockdep_is_held(&kn->lock)) : NULL);
-			if (!bes)
-				return -ENOMEM;
-			ksvc_beset_keep_families(bes, cluster_families(svc));
-			RCU_INIT_POINTER(p->bes, bes);
-			p->keep_bes = false;
-		}
-		err = ksvc_beset_prepare(bes, node,
-					 svc->sched == KSVC_SCHED_MAGLEV,
-					 op ? rcu_dereference_protected(op->bes,
-						lockdep_is_held(&kn->lock)) : NULL);
+		err = p->keep_bes ? copy_bes(kn, svc, p, op) : 0;
+		if (!err)
+			err = ksvc_beset_prepare(ksvc_bes_locked(kn, p), node,
+						 svc->sched == KSVC_SCHED_MAGLEV,
+						 ksvc_bes_locked(kn, op));
 		if (err)
 			return err;
 	}
@@ -360,9 +366,7 @@ static bool same_port(struct ksvc_net *kn, const struct ksvc_port *a,
 	       a->node_port == b->node_port &&
 	       a->target_port == b->target_port && !strcmp(a->name ?: "", b->name ?: "") &&
 	       (a->keep_bes ||
-		same_bes(rcu_dereference_protected(a->bes, true),
-			 rcu_dereference_protected(b->bes,
-						   lockdep_is_held(&kn->lock))));
+		same_bes(ksvc_bes_locked(kn, a), ksvc_bes_locked(kn, b)));
 }
 
 /* Would @svc (not prepared yet) change nothing of the staged @base? */

@@ -3,11 +3,12 @@
  * Service tables of one network namespace.
  *
  * Writers (netlink commands) hold ksvc_net.lock.  The packet path looks up
- * frontends under rcu_read_lock() only: a frontend points at a service port,
- * the port at its backend set.  Every object a reader can reach is freed
- * after a grace period.  An update never edits a published object: it
- * builds a new version of the service and stages it (txn.c); a commit
- * makes every staged version visible at once by bumping the generation.
+ * frontends (frontend.c) under rcu_read_lock() only: a frontend points at
+ * a service port, the port at its backend set.  Every object a reader can
+ * reach is freed after a grace period.  An update never edits a published
+ * object: it builds a new version of the service and stages it (txn.c); a
+ * commit makes every staged version visible at once by bumping the
+ * generation.
  */
 #ifndef _KSVC_TABLE_H
 #define _KSVC_TABLE_H
@@ -23,6 +24,7 @@ struct netlink_ext_ack;
 struct ksvc_affinity;
 struct ksvc_node;
 
+/* 48 bytes, plus its per-CPU counters: see ksvc_beset_alloc(). */
 struct ksvc_backend {
 	union nf_inet_addr addr;
 	__be16 port;
@@ -186,7 +188,7 @@ struct ksvc_cfg {
 struct ksvc_net {
 	struct net *net;	/* NULL in KUnit tables without a netns */
 	struct mutex lock;	/* serialises every writer of this netns */
-	struct rhltable fe;	/* ksvc_fe by ksvc_fe_key: packet path */
+	struct rhltable fe;	/* ksvc_fe by ksvc_fe_key: frontend.c */
 	u32 gen;		/* the committed generation */
 	struct rhashtable names;	/* ksvc_slot by ksvc_name */
 	struct xarray svcs;	/* ksvc_slot by id */
@@ -235,9 +237,25 @@ int ksvc_svc_replace(struct ksvc_net *kn, struct ksvc_svc *svc,
 		     struct netlink_ext_ack *extack);
 int ksvc_svc_del(struct ksvc_net *kn, const struct ksvc_name *name);
 void ksvc_flush(struct ksvc_net *kn, const char *ns);
-const struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
-				    const struct ksvc_fe_key *key, u8 *kind);
 
+/* The backend set of @p (NULL: no port), to a writer holding kn->lock. */
+static inline struct ksvc_beset *ksvc_bes_locked(struct ksvc_net *kn,
+						 const struct ksvc_port *p)
+{
+	return p ? rcu_dereference_protected(p->bes,
+					     lockdep_is_held(&kn->lock)) : NULL;
+}
+
+/*
+ * The backend set of a port of a version that no reader and no other
+ * writer can reach: one being built, before it is staged (prep.c parses
+ * on workers that do not hold ksvc_net.lock), or one being freed after
+ * its grace period.  Writers of a staged version use lockdep_is_held().
+ */
+static inline struct ksvc_beset *ksvc_bes_private(const struct ksvc_port *p)
+{
+	return rcu_dereference_protected(p->bes, 1);
+}
 
 struct ksvc_cfg *ksvc_cfg_get(struct ksvc_net *kn);
 void ksvc_cfg_swap(struct ksvc_net *kn, struct ksvc_cfg *cfg);

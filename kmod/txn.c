@@ -7,9 +7,7 @@
  * generation gen + 1; the frontends of the version it replaces end there.
  * Readers see only what is visible in the generation they read, so the
  * commit is one store: gen + 1.  Only then are the replaced frontends
- * unlinked.  A reader that read the old generation and then misses a key
- * whose old entry was just unlinked sees the generation change and looks
- * again (lookup_fe()).
+ * unlinked (frontend.c says why a reader still finds every key).
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -19,19 +17,10 @@
 #include "backends.h"
 #include "compat.h"
 #include "conntrack.h"
+#include "frontend.h"
 #include "hooks.h"
 #include "select.h"
 #include "table.h"
-
-#define GEN_NEVER	U32_MAX
-
-/* rhashtable seeds its hash randomly: remote peers cannot aim collisions. */
-static const struct rhashtable_params fe_params = {
-	.key_len = sizeof(struct ksvc_fe_key),
-	.key_offset = offsetof(struct ksvc_fe, key),
-	.head_offset = offsetof(struct ksvc_fe, list),
-	.automatic_shrinking = true,
-};
 
 static u32 name_hash(const struct ksvc_name *n, u32 seed)
 {
@@ -72,94 +61,20 @@ int ksvc_txn_init(struct ksvc_net *kn)
 
 	xa_init_flags(&kn->svcs, XA_FLAGS_ALLOC);
 	INIT_LIST_HEAD(&kn->txn);
-	err = rhltable_init(&kn->fe, &fe_params);
+	err = ksvc_fe_init(kn);
 	if (err)
 		return err;
 	err = rhashtable_init(&kn->names, &name_params);
 	if (err)
-		rhltable_destroy(&kn->fe);
+		ksvc_fe_destroy(kn);
 	return err;
 }
 
 void ksvc_txn_destroy(struct ksvc_net *kn)
 {
-	rhltable_destroy(&kn->fe);
+	ksvc_fe_destroy(kn);
 	rhashtable_destroy(&kn->names);
 	xa_destroy(&kn->svcs);
-}
-
-static bool visible(const struct ksvc_fe *fe, u32 gen)
-{
-	return READ_ONCE(fe->gen_add) <= gen && gen < READ_ONCE(fe->gen_del);
-}
-
-static const struct ksvc_fe *find(struct ksvc_net *kn,
-				  const struct ksvc_fe_key *key, u32 gen)
-{
-	struct rhlist_head *pos, *list;
-	struct ksvc_fe *fe;
-
-	list = rhltable_lookup(&kn->fe, key, fe_params);
-	rhl_for_each_entry_rcu(fe, pos, list, list)
-		if (visible(fe, gen))
-			return fe;
-	return NULL;
-}
-
-static const struct ksvc_fe *lookup_fe(struct ksvc_net *kn,
-				       const struct ksvc_fe_key *key)
-{
-	/* Pairs with the release in ksvc_commit(): staged entries first. */
-	u32 gen = smp_load_acquire(&kn->gen);
-	const struct ksvc_fe *fe;
-	u32 now;
-
-	fe = find(kn, key, gen);
-	if (fe)
-		return fe;
-	/* Pairs with the unlink after the generation store in commit. */
-	smp_rmb();
-	now = READ_ONCE(kn->gen);
-	return now == gen ? NULL : find(kn, key, now);
-}
-
-/* The port of a ClusterIP frontend for @proto and @port (network order). */
-static const struct ksvc_port *fe_port(const struct ksvc_fe *fe, u8 proto,
-				       __be16 port)
-{
-	u32 i;
-
-	for (i = 0; i < fe->nports; i++)
-		if (fe->port[i].proto == proto && htons(fe->port[i].port) == port)
-			return &fe->port[i];
-	return NULL;
-}
-
-/*
- * Packet path, under rcu_read_lock(): the service port for a packet to
- * @key (a nodePort's key has family 0), and the kind of frontend it came
- * in on.  A ClusterIP, the usual case, takes one hash lookup; another
- * address takes two, the first a miss.
- */
-const struct ksvc_port *ksvc_lookup(struct ksvc_net *kn,
-				    const struct ksvc_fe_key *key, u8 *kind)
-{
-	const struct ksvc_fe_key ip = { .addr = key->addr,
-					.family = key->family };
-	const struct ksvc_port *port = NULL;
-	const struct ksvc_fe *fe = NULL;
-
-	if (key->family)
-		fe = lookup_fe(kn, &ip);
-	if (fe)
-		port = fe_port(fe, key->proto, key->port);
-	if (!port) {
-		fe = lookup_fe(kn, key);
-		port = fe ? fe->port : NULL;
-	}
-	if (port)
-		*kind = fe->kind;
-	return port;
 }
 
 static void svc_free_rcu(struct rcu_head *head)
@@ -167,59 +82,13 @@ static void svc_free_rcu(struct rcu_head *head)
 	ksvc_svc_free(container_of(head, struct ksvc_svc, rcu));
 }
 
-static void count_fe(struct ksvc_net *kn, const struct ksvc_fe *fe, int d)
-{
-	if (fe->kind != KSVC_ADDR_KIND_CLUSTER)
-		WRITE_ONCE(kn->nexternal, kn->nexternal + d);
-}
-
-static void unlink_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
-{
-	u32 i;
-
-	for (i = 0; i < svc->nfe; i++) {
-		rhltable_remove(&kn->fe, &svc->fe[i].list, fe_params);
-		count_fe(kn, &svc->fe[i], -1);
-	}
-}
-
 /* A staged version that will never be visible; readers may walk past it. */
 static void drop_staged(struct ksvc_net *kn, struct ksvc_svc *svc)
 {
 	if (!svc)
 		return;
-	unlink_fe(kn, svc);
+	ksvc_fe_unlink(kn, svc);
 	call_rcu(&svc->rcu, svc_free_rcu);
-}
-
-static int link_fe(struct ksvc_net *kn, struct ksvc_svc *svc)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < svc->nfe; i++) {
-		svc->fe[i].gen_add = kn->gen + 1;
-		svc->fe[i].gen_del = GEN_NEVER;
-		err = rhltable_insert(&kn->fe, &svc->fe[i].list, fe_params);
-		if (err) {
-			while (i--) {
-				rhltable_remove(&kn->fe, &svc->fe[i].list,
-						fe_params);
-				count_fe(kn, &svc->fe[i], -1);
-			}
-			return err;
-		}
-		count_fe(kn, &svc->fe[i], 1);
-	}
-	return 0;
-}
-
-static void end_fe(struct ksvc_svc *svc, u32 gen)
-{
-	u32 i;
-
-	for (i = 0; svc && i < svc->nfe; i++)
-		WRITE_ONCE(svc->fe[i].gen_del, gen);
 }
 
 struct ksvc_svc *ksvc_svc_find(struct ksvc_net *kn, const struct ksvc_name *n)
@@ -277,103 +146,6 @@ static void slot_free(struct ksvc_net *kn, struct ksvc_slot *slot)
 	kfree(slot);
 }
 
-/* Is @key held after the commit? */
-static bool taken(struct ksvc_net *kn, const struct ksvc_fe_key *key)
-{
-	bool ret;
-
-	rcu_read_lock();
-	ret = find(kn, key, kn->gen + 1);
-	rcu_read_unlock();
-	return ret;
-}
-
-static void clash(const struct ksvc_fe_key *k, const struct ksvc_svc *holder,
-		  struct netlink_ext_ack *extack)
-{
-	char key[64];
-
-	if (k->family && !k->proto) {
-		if (k->family == AF_INET)
-			snprintf(key, sizeof(key), "%pI4", &k->addr.ip);
-		else
-			snprintf(key, sizeof(key), "%pI6c", &k->addr.in6);
-		ksvc_errmsg(extack, "failed to allocate IP %s: provided IP is already allocated (to %s/%s)",
-			    key, holder->key->ns, holder->key->name);
-	} else if (!k->family) {
-		ksvc_errmsg(extack, "nodePort %u: provided port is already allocated (to %s/%s)",
-			    ntohs(k->port), holder->key->ns, holder->key->name);
-	} else {
-		ksvc_fe_key_str(k, key, sizeof(key));
-		ksvc_errmsg(extack, "%s is held by service %s/%s", key,
-			    holder->key->ns, holder->key->name);
-	}
-}
-
-/*
- * The service other than @self that holds @key after the commit: by the
- * same key, or, for an address and port, as a port of its ClusterIP.
- * Writers hold kn->lock, so the service stays.
- */
-static const struct ksvc_svc *holder(struct ksvc_net *kn,
-				     const struct ksvc_fe_key *key, u32 self)
-{
-	const struct ksvc_fe_key ip = { .addr = key->addr,
-					.family = key->family };
-	const struct ksvc_svc *svc = NULL;
-	const struct ksvc_fe *fe;
-
-	rcu_read_lock();
-	fe = find(kn, key, kn->gen + 1);
-	if (!fe && key->family && key->proto) {
-		fe = find(kn, &ip, kn->gen + 1);
-		if (fe && !fe_port(fe, key->proto, key->port))
-			fe = NULL;
-	}
-	if (fe && fe->port->svc->id != self)
-		svc = fe->port->svc;
-	rcu_read_unlock();
-	return svc;
-}
-
-static int check_key(struct ksvc_net *kn, const struct ksvc_fe_key *key,
-		     u32 self, struct netlink_ext_ack *extack)
-{
-	const struct ksvc_svc *svc = holder(kn, key, self);
-
-	if (!svc)
-		return 0;
-	clash(key, svc, extack);
-	return -EEXIST;
-}
-
-/*
- * Refuse a frontend that another service holds after the commit, and
- * a ClusterIP port that another service has as an external address.
- */
-static int check_fe(struct ksvc_net *kn, struct ksvc_svc *svc, u32 self,
-		    struct netlink_ext_ack *extack)
-{
-	u32 i, j;
-	int err;
-
-	for (i = 0; i < svc->nfe; i++) {
-		const struct ksvc_fe *fe = &svc->fe[i];
-		struct ksvc_fe_key k = fe->key;
-
-		err = check_key(kn, &k, self, extack);
-		for (j = 0; !err && k.family && !fe->key.proto &&
-			    j < fe->nports; j++) {
-			k.proto = fe->port[j].proto;
-			k.port = htons(fe->port[j].port);
-			err = check_key(kn, &k, self, extack);
-		}
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static int check_op(int op, const struct ksvc_svc *base,
 		    const struct ksvc_name *name, struct netlink_ext_ack *extack)
 {
@@ -402,10 +174,10 @@ static int check_new(struct ksvc_net *kn, struct ksvc_svc *svc,
 			    ksvc_max_services);
 		return -ENOSPC;
 	}
-	err = ksvc_alloc(kn, svc, base, false, taken, extack) ?:
+	err = ksvc_alloc(kn, svc, base, false, ksvc_fe_taken, extack) ?:
 	      ksvc_svc_build_fe(svc, extack) ?:
 	      ksvc_svc_prepare(kn, svc, base) ?:
-	      check_fe(kn, svc, slot ? slot->id : U32_MAX, extack);
+	      ksvc_fe_check(kn, svc, slot ? slot->id : U32_MAX, extack);
 	if (!err && kn->net)
 		err = ksvc_hooks_enable(kn->net, kn);
 	return err;
@@ -417,7 +189,7 @@ static void put_staged(struct ksvc_net *kn, struct ksvc_slot *slot,
 	if (slot->staged) {
 		drop_staged(kn, slot->next);
 	} else {
-		end_fe(slot->cur, kn->gen + 1);
+		ksvc_fe_end(kn, slot->cur, kn->gen + 1);
 		slot->staged = true;
 		list_add_tail(&slot->txn, &kn->txn);
 	}
@@ -442,7 +214,7 @@ int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
 	lockdep_assert_held(&kn->lock);
 	err = check_op(op, base, name, extack);
 	if (!err && svc)
-		err = ksvc_alloc(kn, svc, base, true, taken, extack);
+		err = ksvc_alloc(kn, svc, base, true, ksvc_fe_taken, extack);
 	if (!err && svc && base && ksvc_svc_same(kn, svc, base)) {
 		res = KSVC_RESULT_UNCHANGED;
 		goto free;
@@ -459,7 +231,7 @@ int ksvc_stage(struct ksvc_net *kn, const struct ksvc_name *name,
 		svc->key = &slot->key;
 		svc->id = slot->id;
 		svc->created = base ? base->created : ktime_get_real_ns();
-		err = link_fe(kn, svc);
+		err = ksvc_fe_link(kn, svc);
 		if (err) {
 			if (!slot->cur && !slot->staged)
 				slot_free(kn, slot);
@@ -480,12 +252,6 @@ free:
 	return err;
 }
 
-static struct ksvc_beset *bes_of(struct ksvc_net *kn, struct ksvc_port *p)
-{
-	return p ? rcu_dereference_protected(p->bes, lockdep_is_held(&kn->lock))
-		 : NULL;
-}
-
 /* Conntrack after a service went from @old to @svc (either may be NULL). */
 static void ct_update(struct ksvc_ct_batch *b, struct ksvc_svc *old,
 		      struct ksvc_svc *svc)
@@ -498,13 +264,14 @@ static void ct_update(struct ksvc_ct_batch *b, struct ksvc_svc *old,
 		struct ksvc_port *p = svc ? ksvc_port_find(svc, op->proto,
 							   op->port) : NULL;
 
-		ksvc_ct_update(b, op, bes_of(kn, op), bes_of(kn, p));
+		ksvc_ct_update(b, op, ksvc_bes_locked(kn, op),
+			       ksvc_bes_locked(kn, p));
 	}
 	for (i = 0; svc && i < svc->nports; i++) {
 		struct ksvc_port *p = &svc->ports[i];
 
 		if (!old || !ksvc_port_find(old, p->proto, p->port))
-			ksvc_ct_update(b, p, NULL, bes_of(kn, p));
+			ksvc_ct_update(b, p, NULL, ksvc_bes_locked(kn, p));
 	}
 }
 
@@ -537,9 +304,10 @@ static void take(struct ksvc_net *kn, struct ksvc_svc *old,
 
 		if (!op)
 			continue;
-		ksvc_beset_carry(bes_of(kn, op), bes_of(kn, p), false);
+		ksvc_beset_carry(ksvc_bes_locked(kn, op),
+				 ksvc_bes_locked(kn, p), false);
 		p->gone = op->gone;
-		ksvc_beset_gone(bes_of(kn, op), &p->gone);
+		ksvc_beset_gone(ksvc_bes_locked(kn, op), &p->gone);
 	}
 }
 
@@ -568,7 +336,7 @@ void ksvc_commit(struct ksvc_net *kn)
 		slot->staged = false;
 		list_del(&slot->txn);
 		if (old) {
-			unlink_fe(kn, old);
+			ksvc_fe_unlink(kn, old);
 			call_rcu(&old->rcu, svc_free_rcu);
 		}
 		if (!slot->cur)
@@ -585,7 +353,7 @@ void ksvc_abort(struct ksvc_net *kn)
 	list_for_each_entry_safe(slot, tmp, &kn->txn, txn) {
 		drop_staged(kn, slot->next);
 		slot->next = NULL;
-		end_fe(slot->cur, GEN_NEVER);
+		ksvc_fe_end(kn, slot->cur, KSVC_GEN_NEVER);
 		slot->staged = false;
 		list_del(&slot->txn);
 		if (!slot->cur)

@@ -16,6 +16,7 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include "../backends.h"
+#include "../frontend.h"
 #include "../select.h"
 #include "../table.h"
 

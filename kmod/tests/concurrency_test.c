@@ -16,6 +16,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include "../backends.h"
+#include "../frontend.h"
 #include "../table.h"
 #include "names.h"
 

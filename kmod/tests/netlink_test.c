@@ -192,7 +192,7 @@ static void ksvc_parse_svc_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, c->svc->nports, 1U);
 	KUNIT_EXPECT_EQ(test, c->svc->ports[0].node_port, 30008);
 	KUNIT_EXPECT_STREQ(test, c->svc->ports[0].name, "http");
-	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	bes = ksvc_bes_private(&c->svc->ports[0]);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
 	KUNIT_EXPECT_EQ(test, bes->n, 2U);
 	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
@@ -342,7 +342,7 @@ static void ksvc_parse_beset_nodes_test(struct kunit *test)
 	r.nodes = nodes;
 	r.n_nodes = ARRAY_SIZE(nodes);
 	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
-	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	bes = ksvc_bes_private(&c->svc->ports[0]);
 	KUNIT_ASSERT_EQ(test, bes->n, 7U);
 	for (i = 0; i < 7; i++)		/* sorted by address: i's own */
 		be[i] = bes->be[i];
@@ -369,7 +369,7 @@ static void ksvc_parse_beset_test(struct kunit *test)
 	r.nbe = 1200;
 	r.chunks = 5;
 	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
-	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	bes = ksvc_bes_private(&c->svc->ports[0]);
 	KUNIT_ASSERT_EQ(test, bes->n, 1200U);
 	for (i = 1; i < bes->n; i++)	/* sorted, so no duplicates */
 		KUNIT_EXPECT_LT(test, ntohl(bes->be[i - 1].addr.ip),
@@ -386,7 +386,7 @@ static void ksvc_parse_beset_test(struct kunit *test)
 	r.nbe = 0;
 	KUNIT_ASSERT_EQ(test, parse(test, c, &r), 0);
 	KUNIT_EXPECT_FALSE(test, c->svc->ports[0].keep_bes);
-	bes = rcu_dereference_protected(c->svc->ports[0].bes, true);
+	bes = ksvc_bes_private(&c->svc->ports[0]);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
 	KUNIT_EXPECT_EQ(test, bes->n, 0U);
 
@@ -456,8 +456,8 @@ static void expect_same(struct kunit *test, const struct ksvc_svc *a,
 	KUNIT_EXPECT_EQ(test, a->flags, b->flags);
 	KUNIT_ASSERT_EQ(test, a->nports, b->nports);
 	KUNIT_EXPECT_EQ(test, a->ports[0].port, b->ports[0].port);
-	x = rcu_dereference_protected(a->ports[0].bes, true);
-	y = rcu_dereference_protected(b->ports[0].bes, true);
+	x = ksvc_bes_private(&a->ports[0]);
+	y = ksvc_bes_private(&b->ports[0]);
 	KUNIT_ASSERT_EQ(test, !x, !y);
 	for (i = 0; x && i < max(x->n, y->n); i++) {
 		KUNIT_ASSERT_EQ(test, x->n, y->n);

@@ -7,6 +7,7 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include "../backends.h"
+#include "../frontend.h"
 #include "../table.h"
 #include "names.h"
 
