@@ -5,7 +5,9 @@
  * the functions of the module's other files that those call or name.
  */
 #include <net/genetlink.h>
+#include <stdarg.h>
 #include "backends.h"
+#include "compat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "select.h"
@@ -127,6 +129,22 @@ void ksvc_stats_sum_add(struct ksvc_stats_sum *to,
 			const struct ksvc_stats_sum *s)
 {
 	BUG();
+}
+
+/*
+ * compat.c's, which also walks the conntrack table: on 6.1 an extack
+ * holds a pointer to the message, so ksvc_errmsg() formats into a
+ * buffer that outlives the request.  One thread: one buffer.
+ */
+const char *ksvc_msgbuf(const char *fmt, ...)
+{
+	static char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
 }
 
 /* select.c's: a set is prepared when staged, never while parsed. */

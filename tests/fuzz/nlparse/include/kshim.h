@@ -209,13 +209,10 @@ struct rcu_head {
 #define rcu_dereference_protected(p, c)	({ WARN_ON(!(c)); (p); })
 #define RCU_INIT_POINTER(p, v)		((p) = (v))
 
-/* ---- atomics, refcounts ---- */
+/* ---- atomics (linux/genetlink.h names one), refcounts ---- */
 typedef struct {
 	int counter;
 } atomic_t;
-
-#define ATOMIC_INIT(i)		{ (i) }
-#define atomic_inc_return(v)	(++(v)->counter)
 
 /* As the kernel's: taking 0 to 1 or going below 0 is a use-after-free. */
 typedef struct {
