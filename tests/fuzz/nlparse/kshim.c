@@ -31,6 +31,8 @@ void *kshim_alloc(size_t size, gfp_t gfp, bool vmalloc)
 				  __FILE__, __LINE__);
 		return NULL;
 	}
+	if (!size)
+		return ZERO_SIZE_PTR;
 	if (++kshim_alloc_count == kshim_fail_at) {
 		kshim_alloc_failed++;
 		return NULL;

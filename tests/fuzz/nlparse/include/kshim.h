@@ -166,8 +166,17 @@ void *kshim_alloc(size_t size, gfp_t gfp, bool vmalloc);
 #define kmalloc_array(n, s, g)	kshim_alloc(kshim_mul(n, s), g, false)
 #define kcalloc(n, s, g)	kshim_alloc(kshim_mul(n, s), (g) | __GFP_ZERO, false)
 #define kvzalloc(s, g)		kshim_alloc(s, (g) | __GFP_ZERO, true)
-#define kfree(p)		free((void *)(p))
-#define kvfree(p)		free((void *)(p))
+
+/* As the kernel's, which allocates nothing for 0 bytes: no failure. */
+#define ZERO_SIZE_PTR		((void *)16)
+
+static inline void kfree(const void *p)
+{
+	if (p != ZERO_SIZE_PTR)
+		free((void *)p);
+}
+
+#define kvfree(p)		kfree(p)
 
 static inline void *kmemdup(const void *src, size_t len, gfp_t gfp)
 {
