@@ -113,8 +113,8 @@ static void parse_backends(const struct nlmsghdr *nlh,
 static void parse_service(const struct nlmsghdr *nlh, const struct nlattr *attr,
 			  const struct ksvc_chunks *chunks, int op)
 {
-	unsigned long failed = kshim_alloc_failed;
 	struct netlink_ext_ack extack = {};
+	unsigned long failed;
 	struct ksvc_name name;
 	struct ksvc_svc *svc;
 	int err;
@@ -125,6 +125,7 @@ static void parse_service(const struct nlmsghdr *nlh, const struct nlattr *attr,
 		parse_backends(nlh, &name, chunks);
 		return;
 	}
+	failed = kshim_alloc_failed;
 	err = ksvc_parse_svc(&cfg, attr, chunks, &svc, &extack);
 	parsed(nlh, "service", err, &extack, failed);
 	if (err)

@@ -103,7 +103,18 @@ static void check_be(const struct ksvc_svc *svc, const struct ksvc_backend *be)
 	NLCHECK(strlen(ksvc_node_name(be->node)) < KSVC_NAME_MAX);
 }
 
-/* Sorted by (family, address, port), no two alike, each one sane. */
+/* One node for one name: interned, not copied. */
+static bool same_node(const struct ksvc_backend *a,
+		      const struct ksvc_backend *b)
+{
+	return a->node == b->node ||
+	       strcmp(ksvc_node_name(a->node), ksvc_node_name(b->node));
+}
+
+/*
+ * Sorted by (family, address, port), no two alike, each one sane; a
+ * node name shared with its neighbour is the same node.
+ */
 static void check_beset(const struct ksvc_svc *svc,
 			const struct ksvc_beset *bes)
 {
@@ -113,6 +124,7 @@ static void check_beset(const struct ksvc_svc *svc,
 	for (i = 0; i < bes->n; i++) {
 		check_be(svc, &bes->be[i]);
 		NLCHECK(!i || be_cmp(&bes->be[i - 1], &bes->be[i]) < 0);
+		NLCHECK(!i || same_node(&bes->be[i - 1], &bes->be[i]));
 	}
 }
 
@@ -124,8 +136,8 @@ static void check_port(const struct ksvc_cfg *cfg, const struct ksvc_svc *svc,
 	NLCHECK(p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP ||
 		p->proto == IPPROTO_SCTP);
 	NLCHECK(p->port != 0);
-	/* "" can come as well as NULL for no name: both read as "". */
-	NLCHECK(!p->name || strlen(p->name) < KSVC_NAME_MAX);
+	/* NULL: unnamed, never "" */
+	NLCHECK(!p->name || (*p->name && strlen(p->name) < KSVC_NAME_MAX));
 	NLCHECK(!p->node_port || svc->type != KSVC_SVC_TYPE_CLUSTER_IP);
 	NLCHECK(!p->node_port ||
 		(p->node_port >= cfg->np_min && p->node_port <= cfg->np_max));
