@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/atomic.h>
 #include <linux/kernel.h>
+#include <net/netfilter/nf_conntrack.h>
 #include "compat.h"
 
 #ifndef NL_SET_ERR_MSG_FMT
@@ -26,3 +27,15 @@ const char *ksvc_msgbuf(const char *fmt, ...)
 	return buf;
 }
 #endif
+
+void ksvc_ct_walk(struct net *net, int (*fn)(struct nf_conn *, void *),
+		  void *data)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+	struct nf_ct_iter_data d = { .net = net, .data = data };
+
+	nf_ct_iterate_cleanup_net(fn, &d);
+#else
+	nf_ct_iterate_cleanup_net(net, fn, data, 0, 0);
+#endif
+}

@@ -1,138 +1,212 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the module's netlink requests, compiled in
- * userspace with the kernel's own attribute validator (lib/nlattr.c) and
- * the module's real policies, parsers and table code (see nlparse/).
+ * libFuzzer target for the module's netlink request parsing, compiled in
+ * userspace: kmod/netlink.c's policies under the kernel's own validator
+ * (lib/nlattr.c), and kmod/nl_svc.c's parsers with the backend sets and
+ * node names they build (backends.c, node.c).  No table, transaction or
+ * reply code is built: KUnit and the VM tests run those.  nlparse/stubs.c
+ * says where the target stops.
  *
  * Each input is what a process writes to the generic netlink socket: one
  * or more netlink messages, each a struct nlmsghdr, a struct genlmsghdr and
  * attributes.  They go through what netlink_rcv_skb() and genetlink do
  * with a request of the ksvc family (any nlmsg_type from NLMSG_MIN_TYPE on
- * stands for it): header checks, the family policy parse, then the
- * command's doit in kmod/.  Before the doit, the parse helpers are also
- * called directly on each service of the request and their results
- * checked (nlparse/nlcheck.c); after it, its ack and its reply.
+ * stands for it): header checks and the family policy parse.  Then each
+ * service of a request that passed goes to the parsers its command's doit
+ * calls, and what they return is checked (nlparse/nlcheck.c).
  *
  * nlmsg_pid of the first message, which the kernel ignores, picks an
  * allocation to fail (0: none), so that error paths leak-check too.
- * Dumps (NLM_F_DUMP) are not modelled and get -EOPNOTSUPP.  Mutations
- * are mostly per attribute, lengths kept right (nlparse/mutator.c); seeds
- * come from nlparse/gen_nlseeds.c.
+ * Dumps (NLM_F_DUMP) are not modelled.  Mutations are mostly per
+ * attribute, lengths kept right (nlparse/mutator.c); seeds come from
+ * nlparse/gen_nlseeds.c.
  */
 #include <net/genetlink.h>
 #include "nlparse/nlcheck.h"
-#if __has_include("node.h")
 #include "node.h"
-#endif
 
-static struct ksvc_net *kn;
 static bool verbose;	/* NLPARSE_VERBOSE=1: each request's outcome */
 
-/* netns.c's: every request is for the one ksvc_net of the input. */
-struct ksvc_net *ksvc_pernet(const struct net *net)
-{
-	return kn;
-}
+/* ksvc_net_init()'s configuration: nodePorts 30000-32767. */
+static const struct ksvc_cfg cfg = { .np_min = 30000, .np_max = 32767 };
+
+/*
+ * The last service parsed, under a name of its own: what a backends
+ * change of that name applies to, where the doit would find the
+ * service's version in the table.
+ */
+static struct {
+	struct ksvc_svc *svc;
+	char ns[KSVC_NAME_MAX], name[KSVC_NAME_MAX];
+	struct ksvc_name key;
+} base;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	/* Module parameters (0644): small enough to reach their limits. */
-	ksvc_max_services = 16;
+	/* A module parameter (0644): small enough to reach its limit. */
 	ksvc_max_backends = 300;
 	verbose = getenv("NLPARSE_VERBOSE");
 	return 0;
 }
 
-/*
- * ksvc_parse_svc(), then ksvc_parse_backends() on what it built, named as
- * ksvc_stage() would name it.
- */
-static void parse_service(const struct nlmsghdr *nlh, const struct nlattr *attr,
-			  const struct ksvc_chunks *chunks)
+/* @svc becomes the base, named @name (NULL: none). */
+static void set_base(struct ksvc_svc *svc, const struct ksvc_name *name)
 {
-	struct netlink_ext_ack extack = {};
-	struct ksvc_svc *svc, *svc2;
-	struct ksvc_name name;
-	int err;
-
-	mutex_lock(&kn->lock);
-	err = ksvc_parse_svc(ksvc_cfg_get(kn), attr, chunks, &svc, &extack);
-	nlcheck_ack(nlh, err, &extack);
-	if (!err) {
-		nlcheck_parsed(kn, attr, chunks, svc);
-		NLCHECK(!ksvc_parse_name(attr, &name, NULL));
-		svc->key = &name;
-		memset(&extack, 0, sizeof(extack));
-		err = ksvc_parse_backends(kn, svc, chunks, &svc2, &extack);
-		nlcheck_ack(nlh, err, &extack);
-		if (!err) {
-			nlcheck_backends(svc, chunks, svc2);
-			ksvc_svc_free(svc2);
-		}
-		ksvc_svc_free(svc);
+	if (base.svc)
+		ksvc_svc_free(base.svc);
+	base.svc = svc;
+	if (!svc)
+		return;
+	if (name) {
+		strscpy(base.ns, name->ns, sizeof(base.ns));
+		strscpy(base.name, name->name, sizeof(base.name));
+		ksvc_name_set(&base.key, base.ns, base.name);
 	}
-	mutex_unlock(&kn->lock);
+	svc->key = &base.key;	/* as staging names a version */
 }
 
-/* Every service of a validated request, with the chunks the doit gives it. */
-static void parse_direct(const struct nlmsghdr *nlh, struct nlattr **attrs)
+/* A parser's result, checked, and told with NLPARSE_VERBOSE. */
+static void parsed(const struct nlmsghdr *nlh, const char *parser, int err,
+		   const struct netlink_ext_ack *extack, unsigned long failed)
 {
-	const struct genlmsghdr *hdr = nlmsg_data(nlh);
-	struct ksvc_chunks all = {
-		.head = genlmsg_data(hdr), .len = genlmsg_len(hdr),
-	}, chunks;
+	nlcheck_parse(nlh, err, extack, failed);
+	if (verbose)
+		fprintf(stderr, "  %s: %d %s\n", parser, err, extack->_msg ?: "");
+}
+
+/* ksvc_parse_name() of @attr, a service nest or NULL. */
+static bool parse_name(const struct nlmsghdr *nlh, const struct nlattr *attr,
+		       struct ksvc_name *name)
+{
+	unsigned long failed = kshim_alloc_failed;
+	struct netlink_ext_ack extack = {};
+	int err = ksvc_parse_name(attr, name, &extack);
+
+	parsed(nlh, "name", err, &extack, failed);
+	if (!err)
+		nlcheck_name(name);
+	return !err;
+}
+
+/* As nl_batch.c's stage_backends(), with the base for the table. */
+static void parse_backends(const struct nlmsghdr *nlh,
+			   const struct ksvc_name *name,
+			   const struct ksvc_chunks *chunks)
+{
+	unsigned long failed = kshim_alloc_failed;
+	struct netlink_ext_ack extack = {};
+	struct ksvc_svc *svc;
+	int err;
+
+	if (!base.svc || strcmp(name->ns, base.ns) ||
+	    strcmp(name->name, base.name))
+		return;		/* the doit's "not found" */
+	err = ksvc_parse_backends(NULL, base.svc, chunks, &svc, &extack);
+	parsed(nlh, "backends", err, &extack, failed);
+	if (err)
+		return;
+	nlcheck_backends(&cfg, chunks, svc);
+	set_base(svc, NULL);
+}
+
+/* As nl_batch.c's stage_one(): one KSVC_A_SERVICE nest and its chunks. */
+static void parse_service(const struct nlmsghdr *nlh, const struct nlattr *attr,
+			  const struct ksvc_chunks *chunks, int op)
+{
+	struct netlink_ext_ack extack = {};
+	unsigned long failed;
+	struct ksvc_name name;
+	struct ksvc_svc *svc;
+	int err;
+
+	if (!parse_name(nlh, attr, &name) || op == KSVC_OP_DELETE)
+		return;
+	if (op == KSVC_OP_BACKENDS) {
+		parse_backends(nlh, &name, chunks);
+		return;
+	}
+	failed = kshim_alloc_failed;
+	err = ksvc_parse_svc(&cfg, attr, chunks, &svc, &extack);
+	parsed(nlh, "service", err, &extack, failed);
+	if (err)
+		return;
+	nlcheck_parsed(&cfg, attr, chunks, svc);
+	set_base(svc, &name);
+}
+
+/* As nl_batch.c's ksvc_chunks_after(), which the target does not build. */
+static void chunks_after(const struct nlattr *svc_attr, int rem,
+			 struct ksvc_chunks *c)
+{
+	const struct nlattr *a = nla_next(svc_attr, &rem);
+
+	c->head = a;
+	c->len = 0;
+	for (; nla_ok(a, rem) && nla_type(a) != KSVC_A_SERVICE;
+	     a = nla_next(a, &rem))
+		c->len += nla_total_size(nla_len(a));
+}
+
+/* As nl_batch.c's op_of(). */
+static int op_of(const struct nlattr *attr)
+{
+	const struct nlattr *op = nla_find_nested(attr, KSVC_SVC_A_OP);
+
+	return op ? nla_get_u8(op) : KSVC_OP_APPLY;
+}
+
+/*
+ * Every service of a batch on its own: the doit stops at the first
+ * error, but no parser depends on what went before.
+ */
+static void parse_batch(const struct nlmsghdr *nlh,
+			const struct ksvc_chunks *all)
+{
+	struct ksvc_chunks chunks;
 	const struct nlattr *a;
 	int rem;
 
-	switch (hdr->cmd) {
-	case KSVC_CMD_SVC_NEW:
-	case KSVC_CMD_SVC_SET:
-	case KSVC_CMD_BACKENDS_SET:
-		if (attrs[KSVC_A_SERVICE])
-			parse_service(nlh, attrs[KSVC_A_SERVICE], &all);
-		break;
-	case KSVC_CMD_BATCH:
-		nla_for_each_attr(a, all.head, all.len, rem) {
-			if (nla_type(a) != KSVC_A_SERVICE)
-				continue;
-			ksvc_chunks_after(a, rem, &chunks);
-			parse_service(nlh, a, &chunks);
-		}
-		break;
+	nla_for_each_attr(a, all->head, all->len, rem) {
+		if (nla_type(a) != KSVC_A_SERVICE)
+			continue;
+		chunks_after(a, rem, &chunks);
+		parse_service(nlh, a, &chunks, op_of(a));
 	}
 }
 
-static int count_type(const struct nlmsghdr *nlh, int type)
+/*
+ * What the command's doit parses of a request genl validated.  FLUSH and
+ * the configuration commands have no parser in nl_svc.c: for them the
+ * policy is all.
+ */
+static void parse_request(const struct nlmsghdr *nlh, struct nlattr **attrs)
 {
 	const struct genlmsghdr *hdr = nlmsg_data(nlh);
-	const struct nlattr *a;
-	int rem, n = 0;
+	const struct nlattr *svc = attrs[KSVC_A_SERVICE];
+	struct ksvc_chunks all = {
+		.head = genlmsg_data(hdr), .len = genlmsg_len(hdr),
+	};
+	struct ksvc_name name;
 
-	nla_for_each_attr(a, genlmsg_data(hdr), genlmsg_len(hdr), rem)
-		n += nla_type(a) == type;
-	return n;
-}
-
-/* What a successful command promises, beyond its ack. */
-static void after_doit(const struct nlmsghdr *nlh, int err, int sent)
-{
-	const struct genlmsghdr *hdr = nlmsg_data(nlh);
-
-	NLCHECK(!kn->lock.held && !kshim_rcu_depth && txn_model_idle());
-	if (err)
-		return;
 	switch (hdr->cmd) {
-	case KSVC_CMD_CONFIG_SET:
-		nlcheck_cfg(kn);
+	case KSVC_CMD_SVC_NEW:
+		if (svc)
+			parse_service(nlh, svc, &all, KSVC_OP_CREATE);
 		break;
-	case KSVC_CMD_BATCH:	/* one result per service, sent last */
-		NLCHECK(nlcheck_last.sent > sent);
-		NLCHECK(nlcheck_last.top[KSVC_A_RESULT] ==
-			count_type(nlh, KSVC_A_SERVICE));
+	case KSVC_CMD_SVC_SET:
+		if (svc)
+			parse_service(nlh, svc, &all, KSVC_OP_REPLACE);
 		break;
+	case KSVC_CMD_BACKENDS_SET:
+		if (svc)
+			parse_service(nlh, svc, &all, KSVC_OP_BACKENDS);
+		break;
+	case KSVC_CMD_SVC_DEL:
 	case KSVC_CMD_SVC_GET:
-		NLCHECK(nlcheck_last.sent == sent + 1);
-		NLCHECK(nlcheck_last.top[KSVC_A_SERVICE] == 1);
+		parse_name(nlh, svc, &name);
+		break;
+	case KSVC_CMD_BATCH:
+		parse_batch(nlh, &all);
 		break;
 	}
 }
@@ -170,30 +244,8 @@ static int header_check(const struct genl_family *family,
 	return 0;
 }
 
-static int doit(const struct genl_small_ops *op, struct sk_buff *skb,
-		struct nlmsghdr *nlh, struct nlattr **attrs,
-		struct netlink_ext_ack *extack)
-{
-	struct genl_info info = {
-		.snd_seq = nlh->nlmsg_seq,
-		.snd_portid = 1,
-		.nlhdr = nlh,
-		.genlhdr = nlmsg_data(nlh),
-		.userhdr = nlmsg_data(nlh) + GENL_HDRLEN,
-		.attrs = attrs,
-		.extack = extack,
-	};
-	int sent = nlcheck_last.sent, err;
-
-	genl_info_net_set(&info, &init_net);
-	err = op->doit(skb, &info);
-	after_doit(nlh, err, sent);
-	return err;
-}
-
 /* As genl_family_rcv_msg() and genl_family_rcv_msg_doit(). */
-static int rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
-		   struct netlink_ext_ack *extack)
+static int rcv_msg(struct nlmsghdr *nlh, struct netlink_ext_ack *extack)
 {
 	const struct genl_family *family = &ksvc_genl_family;
 	struct genlmsghdr *hdr = nlmsg_data(nlh);
@@ -216,11 +268,8 @@ static int rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 			    family->policy,
 			    op->validate & GENL_DONT_VALIDATE_STRICT ?
 			    NL_VALIDATE_LIBERAL : NL_VALIDATE_STRICT, extack);
-	if (!err) {
-		parse_direct(nlh, attrs);
-		memset(extack, 0, sizeof(*extack));
-		err = doit(op, skb, nlh, attrs, extack);
-	}
+	if (!err)
+		parse_request(nlh, attrs);
 	kfree(attrs);
 	return err;
 }
@@ -231,7 +280,6 @@ static int rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
  */
 static void rcv(const u8 *data, size_t size)
 {
-	struct sk_buff skb = {};
 	struct netlink_ext_ack extack;
 	struct nlmsghdr hdr, *nlh;
 	size_t msglen;
@@ -245,13 +293,11 @@ static void rcv(const u8 *data, size_t size)
 		if (!nlh)
 			abort();
 		memcpy(nlh, data, hdr.nlmsg_len);
-		skb.head = skb.data = (unsigned char *)nlh;
-		skb.len = skb.tail = skb.end = nlh->nlmsg_len;
 		memset(&extack, 0, sizeof(extack));
 		err = 0;
 		if ((nlh->nlmsg_flags & NLM_F_REQUEST) &&
 		    nlh->nlmsg_type >= NLMSG_MIN_TYPE)
-			err = rcv_msg(&skb, nlh, &extack);
+			err = rcv_msg(nlh, &extack);
 		nlcheck_ack(nlh, err, &extack);
 		if (verbose)
 			fprintf(stderr, "request %u of %u bytes: %d %s\n",
@@ -269,11 +315,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nlmsghdr first;
 
-	kn = calloc(1, sizeof(*kn));
 	kshim_fail_at = 0;
-	kshim_srand(1);
-	if (!kn || ksvc_net_init(kn))
-		abort();
 	if (size >= sizeof(first)) {
 		memcpy(&first, data, sizeof(first));
 		kshim_alloc_count = 0;
@@ -281,10 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rcv(data, size);
 	kshim_fail_at = 0;
-	ksvc_net_destroy(kn);
-	free(kn);
-#if __has_include("node.h")
+	set_base(NULL, NULL);
 	ksvc_node_exit();	/* warns when a node name outlived its backends */
-#endif
 	return 0;
 }

@@ -3,7 +3,8 @@
  * gen_nlseeds DIR: write the seed inputs of fuzz_nlparse into DIR, one
  * file per request sequence, as ksvcctl would send them (struct nlmsghdr,
  * struct genlmsghdr, attributes), built from the uapi header so that they
- * follow it.  Valid requests of every command, plus a few invalid ones.
+ * follow it.  Valid requests of the commands that parse services, one of
+ * the configuration (its policy), and a few invalid ones.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -259,11 +260,20 @@ static void lb_service(struct buf *b)
 	end(b);
 }
 
-/* Batch: LoadBalancer, headless, IPv6-only, then a backends change. */
+/*
+ * Batch: LoadBalancer and a change of its backends (the target applies
+ * one to the service parsed last), headless, IPv6-only.
+ */
 static void seed_batch(struct buf *b)
 {
 	msg(b, KSVC_CMD_BATCH);
 	lb_service(b);
+	svc(b, "shop", "checkout", 0);
+	put_u8(b, KSVC_SVC_A_OP, KSVC_OP_BACKENDS);
+	end(b);
+	chunk(b, IPPROTO_TCP, 443);
+	be(b, "10.244.1.9", 8443, READY, 0, "node-b");
+	end(b);
 	svc(b, "shop", "db", KSVC_SVC_TYPE_CLUSTER_IP);
 	put_u32(b, KSVC_SVC_A_FLAGS, KSVC_SVC_F_HEADLESS);
 	nest(b, KSVC_SVC_A_PORTS);
@@ -284,12 +294,6 @@ static void seed_batch(struct buf *b)
 	end(b);
 	chunk(b, IPPROTO_UDP, 53);
 	be(b, "fd00:244::53", 53, TERM, 0, "node-a");
-	end(b);
-	svc(b, "shop", "checkout", 0);
-	put_u8(b, KSVC_SVC_A_OP, KSVC_OP_BACKENDS);
-	end(b);
-	chunk(b, IPPROTO_TCP, 443);
-	be(b, "10.244.1.9", 8443, READY, 0, "node-b");
 	end(b);
 	msg_end(b);
 }
@@ -314,6 +318,7 @@ static void config_set(struct buf *b, const char *node)
 	msg_end(b);
 }
 
+/* The configuration commands: their policy only, nl_cfg.c is not built. */
 static void seed_config(struct buf *b)
 {
 	config_set(b, "node-a");
@@ -329,10 +334,9 @@ static void name_only(struct buf *b, uint8_t cmd, const char *ns,
 	end(b);
 }
 
-/* Every command on one service, ClusterIP allocated by the module. */
+/* Every command that names a service, on one, with a ClusterIP to allocate. */
 static void seed_lifecycle(struct buf *b)
 {
-	config_set(b, "node-a");
 	cluster_ip(b, KSVC_CMD_SVC_NEW, "api", "0.0.0.0");
 	name_only(b, KSVC_CMD_BACKENDS_SET, "default", "api");
 	chunk(b, IPPROTO_TCP, 80);
@@ -350,9 +354,6 @@ static void seed_lifecycle(struct buf *b)
 	end(b);
 	msg_end(b);
 	name_only(b, KSVC_CMD_SVC_DEL, "default", "api");
-	msg_end(b);
-	cluster_ip(b, KSVC_CMD_SVC_NEW, "web", "10.96.0.10");
-	name_only(b, KSVC_CMD_FLUSH, "default", "x");
 	msg_end(b);
 }
 
@@ -383,6 +384,19 @@ static void seed_many_backends(struct buf *b)
 	msg_end(b);
 }
 
+/* A ClusterIP service "default/@name" with port TCP 80, its chunks to follow. */
+static void port_80(struct buf *b, const char *name, const char *ip)
+{
+	svc(b, "default", name, KSVC_SVC_TYPE_CLUSTER_IP);
+	nest(b, KSVC_SVC_A_ADDRS);
+	addr(b, KSVC_ADDR_KIND_CLUSTER, ip);
+	end(b);
+	nest(b, KSVC_SVC_A_PORTS);
+	port(b, IPPROTO_TCP, 80, 80, 0, NULL);
+	end(b);
+	end(b);
+}
+
 /* Requests the module refuses: no name, a duplicate backend, a bad port. */
 static void seed_invalid(struct buf *b)
 {
@@ -392,39 +406,23 @@ static void seed_invalid(struct buf *b)
 	end(b);
 	msg_end(b);
 	msg(b, KSVC_CMD_BATCH);
-	svc(b, "default", "dup", KSVC_SVC_TYPE_CLUSTER_IP);
-	nest(b, KSVC_SVC_A_ADDRS);
-	addr(b, KSVC_ADDR_KIND_CLUSTER, "10.96.0.12");
-	end(b);
-	nest(b, KSVC_SVC_A_PORTS);
-	port(b, IPPROTO_TCP, 80, 80, 0, NULL);
-	end(b);
-	end(b);
+	port_80(b, "dup", "10.96.0.12");
 	chunk(b, IPPROTO_TCP, 80);
 	be(b, "10.244.1.5", 80, READY, 0, NULL);
 	be(b, "10.244.1.5", 80, READY, 0, NULL);
 	end(b);
+	port_80(b, "no-port", "10.96.0.13");
 	chunk(b, IPPROTO_UDP, 81);
 	end(b);
 	msg_end(b);
 }
 
-/* One past each limit: node addresses, ports, backends (the target's 300). */
+/* One past each limit: ports, backends (the target's 300). */
 static void seed_limits(struct buf *b)
 {
 	char ip[32];
 	int i;
 
-	msg(b, KSVC_CMD_CONFIG_SET);
-	nest(b, KSVC_A_CONFIG);
-	nest(b, KSVC_CFG_A_NODE_ADDRS);
-	for (i = 0; i <= KSVC_MAX_ADDRS; i++) {
-		snprintf(ip, sizeof(ip), "10.0.1.%d", i + 1);
-		addr(b, 0, ip);
-	}
-	end(b);
-	end(b);
-	msg_end(b);
 	msg(b, KSVC_CMD_SVC_NEW);
 	svc(b, "big", "ports", KSVC_SVC_TYPE_CLUSTER_IP);
 	nest(b, KSVC_SVC_A_ADDRS);
@@ -456,26 +454,6 @@ static void seed_limits(struct buf *b)
 	msg_end(b);
 }
 
-/*
- * A service moved from IPv4 to IPv6 without new backends: its port keeps
- * the IPv4 backends (keep_bes), which a request naming them would have
- * had refused ("backend address family matches no cluster address").
- */
-static void seed_family_change(struct buf *b)
-{
-	cluster_ip(b, KSVC_CMD_SVC_NEW, "fam", "10.96.0.50");
-	msg(b, KSVC_CMD_SVC_SET);
-	svc(b, "default", "fam", KSVC_SVC_TYPE_CLUSTER_IP);
-	nest(b, KSVC_SVC_A_ADDRS);
-	addr(b, KSVC_ADDR_KIND_CLUSTER, "fd00:10:96::50");
-	end(b);
-	nest(b, KSVC_SVC_A_PORTS);
-	port(b, IPPROTO_TCP, 80, 8080, 0, "http");
-	end(b);
-	end(b);
-	msg_end(b);
-}
-
 static const struct {
 	const char *name;
 	void (*fn)(struct buf *b);
@@ -488,7 +466,6 @@ static const struct {
 	{ "many-backends", seed_many_backends },
 	{ "invalid", seed_invalid },
 	{ "limits", seed_limits },
-	{ "family-change", seed_family_change },
 };
 
 int main(int argc, char **argv)
