@@ -207,6 +207,10 @@ typedef struct {
 #define spin_lock_bh(l)		kshim_lock(l)
 #define spin_unlock_bh(l)	kshim_unlock(l)
 #define lockdep_assert_held(l)	((void)WARN_ON(!(l)->held))
+#define lockdep_is_held(l)	((l)->held)
+
+/* the kernel's compile-time assertion, as C11's */
+#define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 
 /* ---- RCU: the parsers build what no reader sees yet ---- */
 struct rcu_head {
