@@ -14,22 +14,33 @@ The services are ClusterIP 10.100.0.1+i, port 80/TCP -> 8080; their
 slices name 1-3 endpoints in 10.244.1.0/24 (routed nowhere: only the
 tables are compared).
 """
+import http.client
 import json
 import random
 import subprocess
 import sys
-import urllib.request
+
+_conn = {}
+
+
+class CtlError(Exception):
+    pass
 
 
 def ctl(d, cmd, body=None, query=""):
-    with open(f"{d}/control-port") as f:
-        port = int(f.read())
+    """One control command, over one kept-alive connection per server."""
+    if d not in _conn:
+        with open(f"{d}/control-port") as f:
+            _conn[d] = http.client.HTTPConnection("127.0.0.1", int(f.read()), timeout=60)
+    c = _conn[d]
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/{cmd}" + (f"?{query}" if query else ""),
-                                 data=data, method="POST" if data is not None else "GET",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"{}")
+    c.request("POST" if data is not None else "GET", f"/{cmd}" + (f"?{query}" if query else ""),
+              body=data, headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    out = json.loads(r.read() or b"{}")
+    if r.status != 200:
+        raise CtlError(out)
+    return out
 
 
 def service(i, port=80):
@@ -64,13 +75,13 @@ def churn(d, n, seed):
             try:
                 ctl(d, "delete", {"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
                                   "metadata": {"name": f"c{i}-x", "namespace": "churn"}})
-            except urllib.error.HTTPError:
+            except CtlError:
                 pass
         else:
             try:
                 ctl(d, "delete", {"kind": "Service", "apiVersion": "v1",
                                   "metadata": {"name": f"c{i}", "namespace": "churn"}})
-            except urllib.error.HTTPError:
+            except CtlError:
                 pass
 
 

@@ -4,7 +4,8 @@
 #   tests/vm/run.sh                  # every tests/vm/t_*.sh
 #   tests/vm/run.sh t_smoke [...]    # only these (name, name.sh or path)
 #
-# VM_TIMEOUT (default 600) is the per-boot timeout. The last line is
+# VM_TIMEOUT (default 600, or a test's "# vm-timeout: SECS" line) is the
+# per-boot timeout. The last line is
 # "vm: N passed, N failed"; exit status is non-zero on any failure. A VM
 # that crashed, timed out or oopsed counts as at least one failure.
 set -euo pipefail
@@ -33,7 +34,9 @@ for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	echo "=== $name"
 	rc=0
-	"$HERE/vm-run" --timeout "${VM_TIMEOUT:-600}" "${t#"$REPO"/}" | tee "$log" || rc=$?
+	# a test may ask for a longer boot: "# vm-timeout: SECS"
+	to=$(sed -n 's/^# vm-timeout: *\([0-9]*\).*/\1/p' "$t" | head -n 1)
+	"$HERE/vm-run" --timeout "${VM_TIMEOUT:-${to:-600}}" "${t#"$REPO"/}" | tee "$log" || rc=$?
 	# tr: the console may still carry CRs if the guest wrote some
 	p=$(tr -d '\r' <"$log" | grep -E '^ok [0-9]' | grep -cv ' # SKIP' || true)
 	s=$(tr -d '\r' <"$log" | grep -E '^ok [0-9]' | grep -c ' # SKIP' || true)

@@ -11,6 +11,7 @@
 # kubeconfig, a wrong token, malformed JSON and an oversized object
 # (reported; ksvcd runs on and the kernel keeps its services).
 # Runs inside the VM (tests/vm/run.sh t_ksvcd) with the repo root as cwd.
+# vm-timeout: 1200
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
