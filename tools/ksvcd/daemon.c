@@ -171,8 +171,9 @@ static void round_done(struct daemon *d, uint64_t t0, int n)
 		log_error("sync: the kernel refused the round: %s",
 			  strerror(-n));
 	else if (n > 0)
-		log_info(2, "sync: %d service change(s) in %llu ms", n,
-			 (unsigned long long)(t1 - t0));
+		log_info(2, "sync: %d service change(s) in %llu ms, %llu ms after the first event",
+			 n, (unsigned long long)(t1 - t0),
+			 (unsigned long long)(d->pending ? t1 - d->oldest_event_ms : 0));
 	if (d->metrics) {
 		metrics_sync_done(d->metrics, (t1 - t0) / 1000.0);
 		metrics_service_changes(d->metrics, d->svc_changes);
