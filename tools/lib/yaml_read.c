@@ -42,10 +42,10 @@
 #include <linux/ksvc.h>
 
 #include "diag.h"
+#include "json_doc.h"
 #include "model.h"
 #include "model_util.h"
 #include "validate.h"
-#include "json_doc.h"
 #include "yaml_read.h"
 
 #define PATH_LEN	512
