@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run ksvc's KUnit suites on UML.  The module's sources are copied into
-# net/ksvc/ of Debian's linux-source-6.1 (kept under the cache directory,
-# outside the repo) and built into a UML kernel by kunit.py, with KASAN,
+# Run ksvc's KUnit suites on UML.  The module's sources, kmod/Kconfig and
+# kmod/Kbuild with them, are copied into net/ksvc/ of Debian's
+# linux-source-6.1 (kept under the cache directory, outside the repo) by
+# glue.sh, and built into a UML kernel by kunit.py, with KASAN,
 # lockdep, PROVE_RCU and DEBUG_OBJECTS_RCU_HEAD (ksvc.kunitconfig).  The
 # cache is only a speed-up: with none, the first build takes about ten
 # minutes on two cores.
