@@ -14,8 +14,8 @@ static int __init ksvc_init(void)
 
 	/*
 	 * table.h's struct ksvc_port: per-port counters would cost 24 bytes
-	 * per CPU.  Asserted here: fuzz_nlparse's stand-in u64_stats_sync,
-	 * which it builds the other files with, is not empty.
+	 * per CPU.  Here, not in stats.c: a stand-in u64_stats_sync of the
+	 * fuzz build's is not empty.
 	 */
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
 		     sizeof(struct ksvc_stats) != 24);

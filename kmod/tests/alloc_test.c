@@ -81,11 +81,11 @@ static void ksvc_alloc_ip_test(struct kunit *test)
 	KUNIT_EXPECT_NE(test, ntohl(a.ip) & 0xfffff, 0xfffffU);
 	b = apply(kn, mk(test, "b", 0, 80, KSVC_SVC_TYPE_CLUSTER_IP, 0));
 	KUNIT_ASSERT_EQ(test, b.err, 0);
-	KUNIT_EXPECT_NE(test, a.ip, b.ip);
+	KUNIT_EXPECT_NE(test, ntohl(a.ip), ntohl(b.ip));
 	/* Applying a again without an address keeps its address. */
 	r = apply(kn, mk(test, "a", 0, 81, KSVC_SVC_TYPE_CLUSTER_IP, 0));
 	KUNIT_EXPECT_EQ(test, r.err, 0);
-	KUNIT_EXPECT_EQ(test, r.ip, a.ip);
+	KUNIT_EXPECT_EQ(test, ntohl(r.ip), ntohl(a.ip));
 	/* a's address is a's, on any port. */
 	r = apply(kn, mk(test, "c", a.ip, 9999, KSVC_SVC_TYPE_CLUSTER_IP, 0));
 	KUNIT_EXPECT_EQ(test, r.err, -EEXIST);

@@ -195,7 +195,8 @@ static void ksvc_parse_svc_test(struct kunit *test)
 	bes = ksvc_bes_private(&c->svc->ports[0]);
 	KUNIT_ASSERT_NOT_NULL(test, bes);
 	KUNIT_EXPECT_EQ(test, bes->n, 2U);
-	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
+	KUNIT_EXPECT_EQ(test, ntohl(bes->be[1].addr.ip),
+			ntohl(IP(10, 244, 0, 2)));
 	KUNIT_EXPECT_EQ(test, ntohs(bes->be[1].port), 8080);
 	KUNIT_EXPECT_STREQ(test, ksvc_node_name(bes->be[1].node), "node-1");
 	KUNIT_EXPECT_FALSE(test, c->svc->ports[0].keep_bes);
@@ -461,7 +462,8 @@ static void expect_same(struct kunit *test, const struct ksvc_svc *a,
 	KUNIT_ASSERT_EQ(test, !x, !y);
 	for (i = 0; x && i < max(x->n, y->n); i++) {
 		KUNIT_ASSERT_EQ(test, x->n, y->n);
-		KUNIT_EXPECT_EQ(test, x->be[i].addr.ip, y->be[i].addr.ip);
+		KUNIT_EXPECT_EQ(test, ntohl(x->be[i].addr.ip),
+				ntohl(y->be[i].addr.ip));
 		KUNIT_EXPECT_PTR_EQ(test, x->be[i].node, y->be[i].node);
 	}
 }

@@ -134,7 +134,7 @@ static void ksvc_svc_build_fe_test(struct kunit *test)
 	svc = ksvc_svc_alloc(2, 1);
 	KUNIT_ASSERT_NOT_NULL(test, svc);
 	svc->addrs[0] = (struct ksvc_addr){ .kind = KSVC_ADDR_KIND_CLUSTER,
-					    .family = AF_INET, .a.ip = 1 };
+					    .family = AF_INET, .a.ip = htonl(1) };
 	svc->addrs[1] = svc->addrs[0];
 	svc->addrs[1].kind = KSVC_ADDR_KIND_EXTERNAL;
 	svc->ports[0].proto = IPPROTO_TCP;
@@ -210,7 +210,8 @@ static void ksvc_backends_set_test(struct kunit *test)
 	mutex_lock(&kn->lock);
 	now = bes_a(kn);
 	KUNIT_ASSERT_EQ(test, now->n, 2U);
-	KUNIT_EXPECT_EQ(test, now->be[0].addr.ip, IP(10, 244, 0, 2));
+	KUNIT_EXPECT_EQ(test, ntohl(now->be[0].addr.ip),
+			ntohl(IP(10, 244, 0, 2)));
 	ksvc_stats_read(now->be[0].stats, &sum);
 	KUNIT_EXPECT_EQ(test, sum.conns, 1ULL);
 	KUNIT_EXPECT_EQ(test, sum.bytes, 100ULL);
@@ -346,7 +347,8 @@ static void ksvc_beset_sort_test(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, bes->be[i].family, ref[i].family);
 			KUNIT_EXPECT_EQ(test, memcmp(&bes->be[i].addr, &ref[i].addr,
 						     sizeof(ref[i].addr)), 0);
-			KUNIT_EXPECT_EQ(test, bes->be[i].port, ref[i].port);
+			KUNIT_EXPECT_EQ(test, ntohs(bes->be[i].port),
+					ntohs(ref[i].port));
 		}
 		ksvc_beset_free(bes);
 	}
@@ -387,7 +389,8 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	svc = ksvc_svc_find(kn, &name_a);
 	bes = cur(kn, &svc->ports[0]);
 	KUNIT_ASSERT_EQ(test, bes->n, 2U);
-	KUNIT_EXPECT_EQ(test, bes->be[1].addr.ip, IP(10, 244, 0, 2));
+	KUNIT_EXPECT_EQ(test, ntohl(bes->be[1].addr.ip),
+			ntohl(IP(10, 244, 0, 2)));
 	KUNIT_EXPECT_EQ(test, bes->sel[KSVC_SEL_READY].n, 2U);
 	ksvc_stats_read(bes->be[1].stats, &sum);
 	KUNIT_EXPECT_EQ(test, sum.bytes, 60ULL);
@@ -398,7 +401,8 @@ static void ksvc_svc_replace_test(struct kunit *test)
 	rcu_read_unlock();
 	mutex_unlock(&kn->lock);
 	KUNIT_EXPECT_EQ(test, kn->nsvc, 1U);
-	KUNIT_EXPECT_EQ(test, replace(kn, mk(test, "zz", 1, 80, 0)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, replace(kn, mk(test, "zz", htonl(1), 80, 0)),
+			-ENOENT);
 	net_free(kn);
 }
 
