@@ -210,6 +210,7 @@ static int watch_run(struct watch *w)
 	if (ksvc_nl_open() < 0 || open_inputs(w) < 0)
 		return 1;
 	req_nodeport_range(&w->eng.np_min, &w->eng.np_max);
+	w->eng.notices = stdout;
 	w->trace = getenv("KSVCCTL_WATCH_TRACE") != NULL;
 	while (wait_inputs(w)) {
 		double t0 = now_us();

@@ -123,7 +123,7 @@ static void build(struct sync_engine *e, struct plan *p,
 		o->name = prune[i].name;
 		o->prune = true;
 	}
-	wcache_plan(&e->cache, &w, NULL);
+	wcache_plan(&e->cache, &w, e->notices);
 	for (size_t i = 0; i < w.n; i++)
 		*plan_push(p) = w.ops[i];
 	plan_free(&w);

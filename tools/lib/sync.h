@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "hmap.h"
@@ -38,6 +39,7 @@ struct sync_engine {
 	int np_min, np_max;		/* the kernel's nodePort range */
 	const struct sync_report_ops *report;
 	void *arg;
+	FILE *notices;			/* "service/NAME skipped ...", or NULL */
 	struct hmap retry;		/* "ns/name" -> struct sync_retry */
 	unsigned long refused;		/* objects and ops refused, ever */
 	unsigned long rounds;
