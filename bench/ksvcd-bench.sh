@@ -28,6 +28,9 @@ R=$OUT/results.tsv
 rec() { printf '%s\t%s\n' "$1" "$2" >>"$R"; echo "ksvcd-bench: $1 $2"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# what kube-proxy's iptables rules need (as vm-bench.sh loads them)
+modprobe -a nf_tables nft_compat nft_chain_nat xt_statistic xt_comment \
+	xt_mark xt_MASQUERADE xt_nat xt_tcpudp xt_conntrack xt_addrtype
 modprobe -a $(modinfo -F depends "$KO" | tr , ' ') && insmod "$KO" || exit 1
 rec services "$(grep -c '"kind": "Service"' "$GEN/ksvc.json")"
 
