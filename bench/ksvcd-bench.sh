@@ -53,7 +53,7 @@ t0=$(ms)
 KPID=$!
 for _ in $(seq 6000); do grep -q "initial sync done" "$OUT/ksvcd.log" && break; sleep 0.05; done
 rec initial_sync_ms $(($(ms) - t0))
-read -r ut st < <(awk '{print $14, $15}' "/proc/$KPID/stat")
+read -r ut st <<<"$(awk '{print $14, $15}' "/proc/$KPID/stat")"
 rec initial_sync_cpu_ms $(((ut + st) * 1000 / $(getconf CLK_TCK)))
 rec vmrss_kb "$(awk '/^VmRSS/ {print $2}' "/proc/$KPID/status")"
 rec vmhwm_kb "$(awk '/^VmHWM/ {print $2}' "/proc/$KPID/status")"
