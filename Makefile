@@ -2,8 +2,9 @@
 #
 # make            build kmod/ksvc.ko, tools/lib/libksvc.a, tools/ksvcctl/ksvcctl
 #                 and tools/ksvcd/ksvcd
-# make check      run every test rig: KUnit (UML), unit (cmocka), VM (qemu),
-#                 fuzz (30 s of libFuzzer on ksvcctl's YAML reader, 30 s on
+# make check      run every test rig: KUnit (UML), unit (cmocka), api (the
+#                 test API server against kubectl and python3-kubernetes),
+#                 VM (qemu), fuzz (30 s of libFuzzer on the readers, 30 s on
 #                 the module's netlink parsing compiled in userspace)
 # make fuzz       both fuzz targets for FUZZ_SECONDS each (default 600)
 # make install    module into /lib/modules/$(KVER)/extra, ksvcctl and ksvcd into
@@ -55,6 +56,9 @@ check-vm: all
 check-fuzz:
 	tests/fuzz/run.sh
 
+check-api:
+	tests/apiserver/run.sh
+
 # Long fuzzing of ksvcctl's YAML reader, then of the module's netlink
 # parsing (not part of check): FUZZ_SECONDS=600 each.
 fuzz:
@@ -82,4 +86,4 @@ clean:
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 
-.PHONY: all module tool demo bench check check-kunit check-unit check-vm install clean
+.PHONY: all module tool demo bench check check-kunit check-unit check-api check-vm install clean
