@@ -498,6 +498,9 @@ static void every_kubectl_field_accepted(void **state)
 		"      ipMode: Proxy\n"
 		"      ports: [{port: 80, protocol: TCP}]\n"), 0);
 	assert_no_errors(&f);
+	/* the fields that change behaviour and are not done say so */
+	assert_int_equal(f.d.warnings, 3);
+	assert_msg(&f, "t.yaml:18:3: warning: spec.loadBalancerSourceRanges: not supported by ksvc yet, ignored: every source reaches the service");
 	assert_int_equal(f.m.n_svcs, 1);
 	assert_true(f.m.svcs[0].etp_local);
 	assert_true(f.m.svcs[0].itp_local);

@@ -778,6 +778,19 @@ static bool read_ip(struct rd *r, yaml_node_t *v, const struct path *path,
 	return true;
 }
 
+/*
+ * A field that changes what kube-proxy does and that ksvc does not do
+ * yet: read (and type checked) but never silently.
+ */
+static void not_honoured(struct rd *r, yaml_node_t *key,
+			 const struct path *path, const char *what)
+{
+	struct loc l = nloc(r, key);
+
+	diag_warn(r->d, &l, "%s: not supported by ksvc yet, ignored: %s",
+		  PS(path), what);
+}
+
 /* Report "<path>: Unsupported value: <v>: supported values: ..." */
 static void unsupported(struct rd *r, yaml_node_t *at, const struct path *path,
 			yaml_node_t *v, const char *supported)
@@ -1150,6 +1163,17 @@ static bool visit_svc_spec(struct rd *r, void *obj, const char *name,
 				    "\"Cluster\", \"Local\"") == 1;
 	} else if (streq(name, "healthCheckNodePort")) {
 		s->health_check_node_port = ival(v);
+	} else if (streq(name, "loadBalancerSourceRanges")) {
+		if (n_items(v))
+			not_honoured(r, key, path, "every source reaches the service");
+		return false;
+	} else if (streq(name, "trafficDistribution")) {
+		not_honoured(r, key, path, "endpoints are chosen from every zone");
+		return false;
+	} else if (streq(name, "allocateLoadBalancerNodePorts")) {
+		if (!bval(v))
+			not_honoured(r, key, path, "node ports are opened anyway");
+		return false;
 	} else {
 		return false;
 	}
